@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds the page: the Rust core to wasm (www/pkg) and the vendored JS libraries (www/vendor).
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+
+step "building the wasm core"
+# The dev profile is tuned in Cargo.toml (dependencies at opt-level 3) and shared with the
+# wasm browser tests, so tract is compiled once for wasm32.
+cargo build --lib --target "$WASM_TARGET"
+wasm-bindgen --target web --no-typescript --out-dir www/pkg \
+  "$CARGO_TARGET_DIR/$WASM_TARGET/debug/shiftlab.wasm"
+
+mkdir -p www/vendor
+cp node_modules/uplot/dist/uPlot.esm.js node_modules/uplot/dist/uPlot.min.css www/vendor/
+raw=$(stat -c %s www/pkg/shiftlab_bg.wasm)
+gz=$(gzip -9c www/pkg/shiftlab_bg.wasm | wc -c)
+echo "www/pkg/shiftlab_bg.wasm: $raw bytes raw, $gz bytes gzip"

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Second command of the README: every test, from a fresh machine.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+"$ROOT/scripts/setup.sh" --browser
+
+step "format and lints"
+cargo fmt --check
+cargo clippy --all-targets -- -D warnings
+
+step "native tests (core units, properties, models against golden outputs and manifest metrics)"
+cargo test
+
+step "wasm tests in headless Chromium (shipped models against golden outputs)"
+CHROMEDRIVER=/usr/bin/chromedriver \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --target "$WASM_TARGET" --test browser
+
+"$ROOT/scripts/build.sh"
+
+step "end-to-end tests of the page in headless Chromium"
+node tests/e2e/run.mjs

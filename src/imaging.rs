@@ -1,0 +1,382 @@
+//! Images on their way into a model: decode, fit to the input size, shift,
+//! normalise — and back to pixels for display.
+
+use crate::shift::{ShiftMode, shift_planes};
+use crate::{Result, Tensor, err};
+use image::imageops::FilterType;
+use image::{ImageReader, Limits, RgbaImage};
+use serde::{Deserialize, Serialize};
+use std::io::Cursor;
+
+/// Largest side accepted from an upload: a hostile file cannot ask for gigabytes.
+pub const MAX_SIDE: u32 = 8192;
+
+/// How far the "Crop" window can move before black enters: the source image is
+/// fitted to the input size plus this margin on every side, and the input is a
+/// window of it.
+pub const CROP_MARGIN: usize = 16;
+
+/// 8-bit RGBA pixels, row-major.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Image {
+    pub width: usize,
+    pub height: usize,
+    #[serde(with = "serde_bytes")]
+    pub rgba: Vec<u8>,
+}
+
+/// What a model input expects: `[c, h, w]` with c = 1 (grey) or 3 (RGB), and the
+/// per-channel normalisation `(v - mean) / std` applied to values in [0, 1].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InputSpec {
+    pub shape: Vec<usize>,
+    pub mean: Vec<f32>,
+    pub std: Vec<f32>,
+}
+
+impl InputSpec {
+    pub fn validate(&self) -> Result<(usize, usize, usize)> {
+        let [c, h, w] = self.shape[..] else {
+            return Err(err!(
+                "an image input needs a [c, h, w] shape, got {:?}",
+                self.shape
+            ));
+        };
+        if c != 1 && c != 3 {
+            return Err(err!("an image input needs 1 or 3 channels, got {c}"));
+        }
+        if h == 0 || w == 0 || h > 4096 || w > 4096 {
+            return Err(err!("input size {h}×{w} is out of range (1 to 4096)"));
+        }
+        if self.mean.len() != c || self.std.len() != c {
+            return Err(err!("normalisation needs {c} mean and std value(s)"));
+        }
+        if self.std.iter().any(|s| !s.is_finite() || *s == 0.0)
+            || self.mean.iter().any(|m| !m.is_finite())
+        {
+            return Err(err!(
+                "normalisation mean must be finite and std finite and non-zero"
+            ));
+        }
+        Ok((c, h, w))
+    }
+}
+
+impl Image {
+    pub fn new(width: usize, height: usize, rgba: Vec<u8>) -> Result<Self> {
+        if rgba.len() != width * height * 4 {
+            return Err(err!(
+                "a {width}×{height} RGBA image needs {} bytes, got {}",
+                width * height * 4,
+                rgba.len()
+            ));
+        }
+        Ok(Image {
+            width,
+            height,
+            rgba,
+        })
+    }
+
+    fn to_rgba_image(&self) -> RgbaImage {
+        RgbaImage::from_raw(self.width as u32, self.height as u32, self.rgba.clone())
+            .expect("Image::new checked the buffer length")
+    }
+}
+
+/// Decode a PNG or JPEG file.
+pub fn decode(bytes: &[u8]) -> Result<Image> {
+    if bytes.is_empty() {
+        return Err(err!("the file is empty"));
+    }
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| err!("cannot read the file: {e}"))?;
+    match reader.format() {
+        Some(image::ImageFormat::Png | image::ImageFormat::Jpeg) => {}
+        Some(other) => return Err(err!("{other:?} images are not supported: use PNG or JPEG")),
+        None => return Err(err!("not a PNG or JPEG image")),
+    }
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    reader.limits(limits);
+    let decoded = reader
+        .decode()
+        .map_err(|e| err!("cannot decode the image: {e}"))?;
+    let rgba = decoded.to_rgba8();
+    Ok(Image {
+        width: rgba.width() as usize,
+        height: rgba.height() as usize,
+        rgba: rgba.into_raw(),
+    })
+}
+
+/// Fit an image to `w × h`. Smaller images are centred on black at their own scale
+/// (so MNIST's 28×28 digits become exactly the padded 32×32 inputs of training);
+/// larger ones are scaled to cover `w × h` and centre-cropped.
+pub fn fit(img: &Image, w: usize, h: usize) -> Image {
+    let scaled = if img.width <= w && img.height <= h {
+        img.clone()
+    } else {
+        let s = f64::max(w as f64 / img.width as f64, h as f64 / img.height as f64);
+        let nw = ((img.width as f64 * s).round() as u32).max(w as u32);
+        let nh = ((img.height as f64 * s).round() as u32).max(h as u32);
+        let resized = image::imageops::resize(&img.to_rgba_image(), nw, nh, FilterType::Triangle);
+        Image {
+            width: nw as usize,
+            height: nh as usize,
+            rgba: resized.into_raw(),
+        }
+    };
+    let (ow, oh) = (w, h);
+    let left = (ow as i64 - scaled.width as i64).div_euclid(2);
+    let top = (oh as i64 - scaled.height as i64).div_euclid(2);
+    let mut rgba = vec![0u8; ow * oh * 4];
+    for y in 0..oh {
+        for x in 0..ow {
+            let (sx, sy) = (x as i64 - left, y as i64 - top);
+            let dst = (y * ow + x) * 4;
+            if (0..scaled.width as i64).contains(&sx) && (0..scaled.height as i64).contains(&sy) {
+                let src = (sy as usize * scaled.width + sx as usize) * 4;
+                rgba[dst..dst + 4].copy_from_slice(&scaled.rgba[src..src + 4]);
+            } else {
+                rgba[dst + 3] = 255;
+            }
+        }
+    }
+    Image {
+        width: ow,
+        height: oh,
+        rgba,
+    }
+}
+
+/// Pixels as `[c, h, w]` planes in [0, 1]; grey when `channels` is 1.
+pub fn to_planes(img: &Image, channels: usize) -> Tensor {
+    let n = img.width * img.height;
+    let mut data = vec![0.0f32; channels * n];
+    for (i, px) in img.rgba.chunks_exact(4).enumerate() {
+        if channels == 1 {
+            // Grey inputs stay bit-exact: training saw v / 255, not a weighted sum.
+            let v = if px[0] == px[1] && px[1] == px[2] {
+                px[0] as f32
+            } else {
+                0.299 * px[0] as f32 + 0.587 * px[1] as f32 + 0.114 * px[2] as f32
+            };
+            data[i] = v / 255.0;
+        } else {
+            for c in 0..channels {
+                data[c * n + i] = px[c] as f32 / 255.0;
+            }
+        }
+    }
+    Tensor {
+        shape: vec![channels, img.height, img.width],
+        data,
+    }
+}
+
+/// `[c, h, w]` planes in [0, 1] back to displayable pixels.
+pub fn planes_to_image(t: &Tensor) -> Image {
+    let (c, h, w) = crate::shift::plane_dims(t);
+    let n = h * w;
+    let mut rgba = vec![255u8; n * 4];
+    for i in 0..n {
+        for k in 0..3 {
+            let v = t.data[(if c == 1 { 0 } else { k }) * n + i];
+            rgba[i * 4 + k] = (v.clamp(0.0, 1.0) * 255.0).round() as u8;
+        }
+    }
+    Image {
+        width: w,
+        height: h,
+        rgba,
+    }
+}
+
+/// Per-channel `(v - mean) / std`.
+pub fn normalise(t: &Tensor, spec: &InputSpec) -> Tensor {
+    let (c, h, w) = crate::shift::plane_dims(t);
+    let mut out = t.clone();
+    for ch in 0..c {
+        for v in &mut out.data[ch * h * w..(ch + 1) * h * w] {
+            *v = (*v - spec.mean[ch]) / spec.std[ch];
+        }
+    }
+    out
+}
+
+/// A model input ready to run, and what it looks like.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    pub tensor: Tensor,
+    pub preview: Image,
+}
+
+/// Fit `img` to the input of `spec`, move its content by `(dx, dy)` and normalise.
+pub fn prepare(
+    img: &Image,
+    spec: &InputSpec,
+    dx: i64,
+    dy: i64,
+    mode: ShiftMode,
+) -> Result<Prepared> {
+    let (c, h, w) = spec.validate()?;
+    if img.width == 0 || img.height == 0 {
+        return Err(err!("the image is empty"));
+    }
+    let planes = match mode {
+        ShiftMode::Crop => {
+            // The window moves over a larger fit of the image, so real content
+            // enters; it moves left when the content should move right.
+            let source = to_planes(&fit(img, w + 2 * CROP_MARGIN, h + 2 * CROP_MARGIN), c);
+            crop_window(
+                &source,
+                CROP_MARGIN as i64 - dx,
+                CROP_MARGIN as i64 - dy,
+                w,
+                h,
+            )
+        }
+        ShiftMode::Black | ShiftMode::Circular => {
+            shift_planes(&to_planes(&fit(img, w, h), c), dx, dy, mode)
+        }
+    };
+    Ok(Prepared {
+        preview: planes_to_image(&planes),
+        tensor: normalise(&planes, spec),
+    })
+}
+
+/// The `w × h` window at `(left, top)` of `[c, H, W]` planes; black outside.
+fn crop_window(src: &Tensor, left: i64, top: i64, w: usize, h: usize) -> Tensor {
+    let (c, sh, sw) = crate::shift::plane_dims(src);
+    let mut data = vec![0.0; c * h * w];
+    for ch in 0..c {
+        for y in 0..h {
+            for x in 0..w {
+                let (sx, sy) = (x as i64 + left, y as i64 + top);
+                if (0..sw as i64).contains(&sx) && (0..sh as i64).contains(&sy) {
+                    data[(ch * h + y) * w + x] =
+                        src.data[(ch * sh + sy as usize) * sw + sx as usize];
+                }
+            }
+        }
+    }
+    Tensor {
+        shape: vec![c, h, w],
+        data,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grey(width: usize, height: usize, f: impl Fn(usize, usize) -> u8) -> Image {
+        let mut rgba = Vec::new();
+        for y in 0..height {
+            for x in 0..width {
+                let v = f(x, y);
+                rgba.extend([v, v, v, 255]);
+            }
+        }
+        Image::new(width, height, rgba).unwrap()
+    }
+
+    fn spec(c: usize, h: usize, w: usize) -> InputSpec {
+        InputSpec {
+            shape: vec![c, h, w],
+            mean: vec![0.0; c],
+            std: vec![1.0; c],
+        }
+    }
+
+    #[test]
+    fn small_images_are_padded_not_scaled() {
+        let img = grey(2, 2, |_, _| 200);
+        let fitted = fit(&img, 4, 4);
+        let planes = to_planes(&fitted, 1);
+        let ones: Vec<usize> = (0..16).filter(|&i| planes.data[i] > 0.0).collect();
+        assert_eq!(ones, vec![5, 6, 9, 10]);
+        assert_eq!(planes.data[5], 200.0 / 255.0);
+    }
+
+    #[test]
+    fn crop_and_black_agree_on_a_digit_on_black() {
+        let img = grey(6, 6, |x, y| if x == 2 && y == 3 { 255 } else { 0 });
+        let s = spec(1, 8, 8);
+        for (dx, dy) in [(0, 0), (2, -1), (-3, 3)] {
+            let black = prepare(&img, &s, dx, dy, ShiftMode::Black).unwrap();
+            let crop = prepare(&img, &s, dx, dy, ShiftMode::Crop).unwrap();
+            assert_eq!(black.tensor, crop.tensor, "shift ({dx}, {dy})");
+        }
+    }
+
+    #[test]
+    fn crop_brings_in_real_content_where_black_brings_zeros() {
+        let img = grey(64, 64, |x, _| x as u8 * 3 + 10);
+        let s = spec(1, 32, 32);
+        let black = prepare(&img, &s, 4, 0, ShiftMode::Black).unwrap();
+        let crop = prepare(&img, &s, 4, 0, ShiftMode::Crop).unwrap();
+        assert_eq!(black.tensor.data[0], 0.0);
+        assert!(crop.tensor.data[0] > 0.0);
+    }
+
+    #[test]
+    fn normalisation_uses_each_channel() {
+        let t = Tensor::new(vec![2, 1, 1], vec![0.5, 0.5]).unwrap();
+        let spec = InputSpec {
+            shape: vec![2, 1, 1],
+            mean: vec![0.5, 0.0],
+            std: vec![1.0, 0.25],
+        };
+        assert_eq!(normalise(&t, &spec).data, vec![0.0, 2.0]);
+    }
+
+    #[test]
+    fn rejects_what_is_not_an_image() {
+        assert!(
+            decode(b"hello, this is text")
+                .unwrap_err()
+                .0
+                .contains("not a PNG or JPEG")
+        );
+        assert!(decode(&[]).is_err());
+        let mut png = Vec::new();
+        let img = RgbaImage::from_raw(1, 1, vec![1, 2, 3, 4]).unwrap();
+        img.write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        assert_eq!(decode(&png).unwrap().rgba, vec![1, 2, 3, 4]);
+        assert!(
+            decode(&png[..png.len() / 2])
+                .unwrap_err()
+                .0
+                .contains("cannot decode")
+        );
+    }
+
+    #[test]
+    fn bad_specs_are_refused() {
+        assert!(spec(2, 4, 4).validate().is_err());
+        assert!(
+            InputSpec {
+                shape: vec![1, 4],
+                mean: vec![0.0],
+                std: vec![1.0]
+            }
+            .validate()
+            .is_err()
+        );
+        assert!(
+            InputSpec {
+                shape: vec![1, 4, 4],
+                mean: vec![0.0],
+                std: vec![0.0]
+            }
+            .validate()
+            .is_err()
+        );
+    }
+}

@@ -1,0 +1,25 @@
+//! ShiftLab core: everything the page computes, built and tested natively.
+//!
+//! The modules are pure Rust with no DOM or JS types; `wasm` is the only
+//! module that knows about the browser and it only converts types.
+
+pub mod colormap;
+pub mod datasets;
+pub mod error;
+pub mod evaluation;
+pub mod experiments;
+pub mod golden;
+pub mod imaging;
+pub mod manifest;
+pub mod metrics;
+pub mod model;
+pub mod pooling;
+pub mod rng;
+pub mod shift;
+pub mod tensor;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+pub use error::{Error, Result};
+pub use tensor::Tensor;

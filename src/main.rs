@@ -1,0 +1,115 @@
+//! `shiftlab`: native commands around the core, e.g. writing the procedural
+//! data sets for the training scripts. The page never runs this binary, so on
+//! wasm32 it is empty.
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    cli::run()
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod cli {
+    use clap::{Parser, Subcommand, ValueEnum};
+    use shiftlab::datasets::{clevr, red_green, siamese};
+    use shiftlab::{Result, err};
+    use std::path::PathBuf;
+    use std::process::ExitCode;
+
+    #[derive(Parser)]
+    #[command(name = "shiftlab", about = "ShiftLab's native tools")]
+    struct Cli {
+        #[command(subcommand)]
+        command: Command,
+    }
+
+    #[derive(Subcommand)]
+    enum Command {
+        /// Write a procedural data set as .npy files: <set>-<split>-images.npy and
+        /// <set>-<split>-targets.npy (siamese: -templates, -searches, -targets).
+        GenData(GenData),
+    }
+
+    #[derive(Clone, Copy, ValueEnum)]
+    enum DataSet {
+        RedGreen,
+        Clevr,
+        Siamese,
+    }
+
+    #[derive(clap::Args)]
+    struct GenData {
+        set: DataSet,
+        /// red-green: train, similar, dissimilar; clevr: uniform-train, uniform-test,
+        /// quadrant-train, quadrant-test; siamese: centred, shifted.
+        #[arg(long)]
+        split: String,
+        /// Number of examples (clevr ignores it and writes the whole split).
+        #[arg(long)]
+        n: Option<usize>,
+        /// Seed of the generator; each split draws from its own stream of it.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Directory to write into, created if missing.
+        #[arg(long)]
+        out: PathBuf,
+        /// Largest |dx|, |dy| of the siamese `shifted` split.
+        #[arg(long, default_value_t = siamese::DEFAULT_MAX_SHIFT)]
+        max_shift: i32,
+    }
+
+    pub fn run() -> ExitCode {
+        let result = match Cli::parse().command {
+            Command::GenData(args) => gen_data(&args),
+        };
+        match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        }
+    }
+
+    fn gen_data(args: &GenData) -> Result<()> {
+        let count = || {
+            args.n
+                .ok_or_else(|| err!("--n is required for this data set"))
+        };
+        let (name, written) = match args.set {
+            DataSet::RedGreen => {
+                let set = red_green::generate(args.split.parse()?, count()?, args.seed)?;
+                (
+                    "red-green",
+                    set.write_npy(&args.out, &prefix("red-green", &args.split))?,
+                )
+            }
+            DataSet::Clevr => {
+                let set = clevr::generate(args.split.parse()?, args.seed)?;
+                (
+                    "clevr",
+                    set.write_npy(&args.out, &prefix("clevr", &args.split))?,
+                )
+            }
+            DataSet::Siamese => {
+                let mode = siamese::Mode::from_name(&args.split, args.max_shift)?;
+                let set = siamese::generate(mode, count()?, args.seed)?;
+                (
+                    "siamese",
+                    set.write_npy(&args.out, &prefix("siamese", &args.split))?,
+                )
+            }
+        };
+        println!("{name} {} (seed {}):", args.split, args.seed);
+        for path in written {
+            println!("  {}", path.display());
+        }
+        Ok(())
+    }
+
+    fn prefix(set: &str, split: &str) -> String {
+        format!("{set}-{split}")
+    }
+}

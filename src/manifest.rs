@@ -1,0 +1,84 @@
+//! `models/manifest.json`: what each shipped model takes, what it outputs, which
+//! layers to probe, how it was trained and what it measured.
+
+use crate::imaging::InputSpec;
+use crate::{Result, err};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Manifest {
+    pub models: Vec<ModelEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ModelEntry {
+    pub id: String,
+    pub file: String,
+    pub sha256: String,
+    pub family: String,
+    pub variant: String,
+    pub task: String,
+    pub inputs: Vec<InputEntry>,
+    pub output: OutputEntry,
+    #[serde(default)]
+    pub labels: Vec<String>,
+    pub probes: Vec<Probe>,
+    pub golden: String,
+    #[serde(default)]
+    pub metrics: BTreeMap<String, serde_json::Value>,
+    #[serde(default)]
+    pub eval: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct InputEntry {
+    pub name: String,
+    #[serde(flatten)]
+    pub spec: InputSpec,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OutputEntry {
+    pub name: String,
+    pub shape: Vec<usize>,
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Probe {
+    pub node: String,
+    pub name: String,
+    pub stride: usize,
+}
+
+impl Manifest {
+    pub fn parse(json: &str) -> Result<Self> {
+        serde_json::from_str(json).map_err(|e| err!("bad models/manifest.json: {e}"))
+    }
+
+    pub fn model(&self, id: &str) -> Result<&ModelEntry> {
+        self.models
+            .iter()
+            .find(|m| m.id == id)
+            .ok_or_else(|| err!("no model \"{id}\" in the manifest"))
+    }
+}
+
+impl ModelEntry {
+    pub fn input_shapes(&self) -> Vec<Vec<usize>> {
+        self.inputs.iter().map(|i| i.spec.shape.clone()).collect()
+    }
+
+    pub fn probe_nodes(&self) -> Vec<String> {
+        self.probes.iter().map(|p| p.node.clone()).collect()
+    }
+
+    /// A headline metric as a number.
+    pub fn metric(&self, name: &str) -> Result<f64> {
+        self.metrics
+            .get(name)
+            .and_then(serde_json::Value::as_f64)
+            .ok_or_else(|| err!("model \"{}\" has no numeric metric \"{name}\"", self.id))
+    }
+}

@@ -1,0 +1,212 @@
+//! The browser façade: converts JS values to core types and back, nothing else.
+//! Numbers arrive as typed arrays or plain objects (deserialised with serde into
+//! the core's option types); errors leave as JS `Error`s carrying the core's message.
+
+use crate::colormap::{self, ColorMap};
+use crate::experiments::shift_view::{self, ShiftViewOptions};
+use crate::imaging::{self, Image, InputSpec};
+use crate::model::{self, ProbeModel};
+use crate::shift::ShiftMode;
+use crate::{Error, Tensor};
+use js_sys::{Array, Float32Array, Object, Reflect, Uint8Array};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::prelude::*;
+
+type JsResult<T> = Result<T, JsError>;
+
+fn js_err(e: Error) -> JsError {
+    JsError::new(&e.0)
+}
+
+fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> JsResult<T> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("bad {what}: {e}")))
+}
+
+fn set(obj: &Object, key: &str, value: impl Into<JsValue>) {
+    Reflect::set(obj, &key.into(), &value.into()).expect("setting a property on a plain object");
+}
+
+fn shape_js(shape: &[usize]) -> Array {
+    shape.iter().map(|&d| JsValue::from(d as u32)).collect()
+}
+
+fn tensor_js(t: &Tensor) -> Object {
+    let obj = Object::new();
+    set(&obj, "shape", shape_js(&t.shape));
+    set(&obj, "data", Float32Array::from(&t.data[..]));
+    obj
+}
+
+fn image_js(img: &Image) -> Object {
+    let obj = Object::new();
+    set(&obj, "width", img.width as u32);
+    set(&obj, "height", img.height as u32);
+    set(&obj, "rgba", Uint8Array::from(&img.rgba[..]));
+    obj
+}
+
+/// An image as the JS side holds it: `{width, height, rgba}`.
+#[derive(Deserialize)]
+struct JsImage {
+    width: usize,
+    height: usize,
+    #[serde(with = "serde_bytes")]
+    rgba: Vec<u8>,
+}
+
+fn image_from_js(value: JsValue) -> JsResult<Image> {
+    let img: JsImage = from_js(value, "image")?;
+    Image::new(img.width, img.height, img.rgba).map_err(js_err)
+}
+
+#[wasm_bindgen]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// An ONNX model optimised for its probe layers.
+#[wasm_bindgen]
+pub struct Model {
+    inner: ProbeModel,
+    bytes: Vec<u8>,
+}
+
+#[wasm_bindgen]
+impl Model {
+    /// `input_shapes`: `[[c, h, w], ...]`, one per model input; `probes`: node names.
+    #[wasm_bindgen(constructor)]
+    pub fn new(bytes: &[u8], input_shapes: JsValue, probes: JsValue) -> JsResult<Model> {
+        let shapes: Vec<Vec<usize>> = from_js(input_shapes, "input shapes")?;
+        let probes: Vec<String> = from_js(probes, "probe list")?;
+        let inner = ProbeModel::load(bytes, &shapes, &probes).map_err(js_err)?;
+        Ok(Model {
+            inner,
+            bytes: bytes.to_vec(),
+        })
+    }
+
+    /// Every node with its output shape for a batch of one: `[{name, op, shape}]`.
+    pub fn layers(&self) -> JsResult<JsValue> {
+        let layers = model::list_layers(&self.bytes, self.inner.input_shapes()).map_err(js_err)?;
+        serde_wasm_bindgen::to_value(&layers).map_err(|e| JsError::new(&e.to_string()))
+    }
+
+    /// `inputs`: one `Float32Array` per model input holding `n` items.
+    pub fn run(&self, inputs: Array, n: usize) -> JsResult<Object> {
+        let data: Vec<Vec<f32>> = inputs
+            .iter()
+            .map(|v| v.dyn_into::<Float32Array>().map(|a| a.to_vec()))
+            .collect::<Result<_, _>>()
+            .map_err(|_| JsError::new("every model input must be a Float32Array"))?;
+        let slices: Vec<&[f32]> = data.iter().map(Vec::as_slice).collect();
+        let run = self.inner.run(&slices, n).map_err(js_err)?;
+        let obj = Object::new();
+        set(&obj, "output", tensor_js(&run.output));
+        let features: Array = run
+            .features
+            .iter()
+            .map(|(name, t)| {
+                let f = tensor_js(t);
+                set(&f, "name", name.as_str());
+                JsValue::from(f)
+            })
+            .collect();
+        set(&obj, "features", features);
+        Ok(obj)
+    }
+}
+
+#[wasm_bindgen(js_name = decodeImage)]
+pub fn decode_image(bytes: &[u8]) -> JsResult<Object> {
+    imaging::decode(bytes)
+        .map(|img| image_js(&img))
+        .map_err(js_err)
+}
+
+#[derive(Deserialize)]
+struct PrepareOptions {
+    #[serde(flatten)]
+    input: InputSpec,
+    #[serde(default)]
+    dx: i64,
+    #[serde(default)]
+    dy: i64,
+    mode: ShiftMode,
+}
+
+/// Fit, shift and normalise an image for a model input: `{tensor, preview}`.
+#[wasm_bindgen]
+pub fn prepare(image: JsValue, opts: JsValue) -> JsResult<Object> {
+    let img = image_from_js(image)?;
+    let opts: PrepareOptions = from_js(opts, "prepare options")?;
+    let prepared =
+        imaging::prepare(&img, &opts.input, opts.dx, opts.dy, opts.mode).map_err(js_err)?;
+    let obj = Object::new();
+    set(
+        &obj,
+        "tensor",
+        Float32Array::from(&prepared.tensor.data[..]),
+    );
+    set(&obj, "preview", image_js(&prepared.preview));
+    Ok(obj)
+}
+
+#[wasm_bindgen(js_name = shiftView)]
+pub fn shift_view_js(model: &Model, image: JsValue, opts: JsValue) -> JsResult<Object> {
+    let img = image_from_js(image)?;
+    let opts: ShiftViewOptions = from_js(opts, "shift view options")?;
+    let view = shift_view::shift_view(&model.inner, &img, &opts).map_err(js_err)?;
+    let side = |s: &shift_view::Side| {
+        let obj = Object::new();
+        set(&obj, "preview", image_js(&s.preview));
+        set(&obj, "probs", Float32Array::from(&s.probs[..]));
+        set(&obj, "features", tensor_js(&s.features));
+        obj
+    };
+    let d = &view.difference;
+    let difference = Object::new();
+    set(&difference, "shape", shape_js(&d.shape));
+    set(&difference, "data", Float32Array::from(&d.data[..]));
+    set(&difference, "meanAbs", d.mean_abs);
+    set(&difference, "cosineDistance", d.cosine_distance);
+    set(&difference, "exact", d.exact);
+    let obj = Object::new();
+    set(&obj, "original", side(&view.original));
+    set(&obj, "shifted", side(&view.shifted));
+    set(&obj, "difference", difference);
+    Ok(obj)
+}
+
+/// Colour a `width × height` map: `{rgba, lo, hi}`.
+#[wasm_bindgen]
+pub fn colorize(
+    data: &[f32],
+    width: usize,
+    height: usize,
+    map: &str,
+    lo: Option<f32>,
+    hi: Option<f32>,
+) -> JsResult<Object> {
+    if data.len() != width * height {
+        return Err(JsError::new(&format!(
+            "a {width}×{height} map needs {} values, got {}",
+            width * height,
+            data.len()
+        )));
+    }
+    let map = ColorMap::parse(map).map_err(js_err)?;
+    let (rgba, lo, hi) = colormap::colorize(data, map, lo, hi);
+    let obj = Object::new();
+    set(&obj, "rgba", Uint8Array::from(&rgba[..]));
+    set(&obj, "lo", lo);
+    set(&obj, "hi", hi);
+    Ok(obj)
+}
+
+/// A `width × 1` RGBA colour bar.
+#[wasm_bindgen]
+pub fn legend(map: &str, width: usize) -> JsResult<Uint8Array> {
+    let map = ColorMap::parse(map).map_err(js_err)?;
+    Ok(Uint8Array::from(&colormap::legend(map, width)[..]))
+}

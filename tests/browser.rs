@@ -1,0 +1,33 @@
+//! The shipped models in headless Chromium: tract compiled to wasm must give the
+//! golden outputs PyTorch saved at export time.
+#![cfg(target_arch = "wasm32")]
+
+use shiftlab::golden::{Golden, max_golden_error};
+use shiftlab::manifest::Manifest;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// `(id, onnx bytes, golden json)` for every model in the manifest.
+const SHIPPED: &[(&str, &[u8], &str)] = include!(concat!(env!("OUT_DIR"), "/shipped_models.rs"));
+
+#[wasm_bindgen_test]
+fn every_shipped_model_matches_its_golden_outputs_in_the_browser() {
+    let manifest = Manifest::parse(include_str!("../models/manifest.json")).unwrap();
+    assert_eq!(SHIPPED.len(), manifest.models.len());
+    assert!(!SHIPPED.is_empty(), "no models shipped");
+    for (id, onnx, golden) in SHIPPED {
+        let entry = manifest.model(id).unwrap();
+        let golden = Golden::parse(golden).unwrap();
+        let err = max_golden_error(onnx, entry, &golden).unwrap();
+        assert!(err <= 1e-4, "{id}: max |tract − torch| = {err}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_malformed_model_is_refused_with_a_message() {
+    let err = shiftlab::model::ProbeModel::load(b"not an onnx file", &[vec![1, 32, 32]], &[])
+        .err()
+        .expect("garbage must not load");
+    assert!(err.0.contains("ONNX"), "{}", err.0);
+}

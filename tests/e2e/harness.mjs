@@ -1,0 +1,81 @@
+// What every e2e test receives as `t`: pages that record browser errors, readiness waits and
+// small assertions with readable failure messages.
+import { join } from 'node:path';
+
+const READY_TIMEOUT_MS = 90_000;
+
+export class TestContext {
+  constructor({ browser, baseUrl, artifacts }) {
+    this.browser = browser;
+    this.baseUrl = baseUrl;
+    this.artifacts = artifacts;
+    this.contexts = [];
+    this.errors = [];
+  }
+
+  // Opens the page (`hash` like "#lab=shift&dx=2", or a full URL) in a fresh browser context,
+  // recording console errors and uncaught exceptions of the page and of its workers.
+  async open(hashOrUrl = '', { viewport = { width: 1280, height: 900 } } = {}) {
+    const context = await this.browser.newContext({ viewport });
+    this.contexts.push(context);
+    const page = await context.newPage();
+    const record = (source) => (message) => {
+      if (message.type() === 'error') this.errors.push(`${source} console: ${message.text()}`);
+    };
+    page.on('console', record('page'));
+    page.on('pageerror', (err) => this.errors.push(`page error: ${err.message}`));
+    page.on('worker', (worker) => worker.on('console', record('worker')));
+    page.on('crash', () => this.errors.push('the page crashed'));
+    const url = hashOrUrl.startsWith('http') ? hashOrUrl : `${this.baseUrl}/${hashOrUrl}`;
+    await page.goto(url);
+    return page;
+  }
+
+  // Waits until the page says "ready"; a page that reports an error instead fails the test
+  // with its notices, which name the problem.
+  async waitReady(page) {
+    const status = page.getByTestId('status');
+    await page.waitForFunction(
+      () => ['ready', 'error'].includes(document.querySelector('[data-testid=status]')?.dataset.state),
+      null,
+      { timeout: READY_TIMEOUT_MS },
+    );
+    const state = await status.getAttribute('data-state');
+    if (state !== 'ready') {
+      const notices = await page.getByTestId('notice').allTextContents();
+      throw new Error(`the page reported "${await status.textContent()}" instead of ready; notices: ${notices.join(' | ') || 'none'}`);
+    }
+  }
+
+  hashOf(page) {
+    return new URL(page.url()).hash;
+  }
+
+  param(page, name) {
+    return new URLSearchParams(this.hashOf(page).slice(1)).get(name);
+  }
+
+  artifact(name) {
+    return join(this.artifacts, name);
+  }
+
+  assertNoPageErrors() {
+    if (this.errors.length > 0) throw new Error(`the browser reported errors:\n${this.pageErrorReport()}`);
+  }
+
+  pageErrorReport() {
+    return [...new Set(this.errors)].join('\n');
+  }
+
+  async close() {
+    await Promise.all(this.contexts.map((c) => c.close()));
+  }
+}
+
+export function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+export function assertEqual(actual, expected, what) {
+  if (actual !== expected) throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+}

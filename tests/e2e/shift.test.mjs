@@ -1,0 +1,182 @@
+// The shift lab in a real browser: the default demonstration renders, the arrow keys shift the
+// image and the link, the link restores the view, bad links and bad files are explained.
+import { assert, assertEqual } from './harness.mjs';
+
+// What a panel shows: its top-1 class and exact probability.
+async function top1(page, side) {
+  return {
+    label: await page.getByTestId(`${side}-bars-top1-label`).textContent(),
+    prob: await page.getByTestId(`${side}-bars-top1-prob`).getAttribute('data-value'),
+  };
+}
+
+// Whether a canvas has been drawn with something other than one flat colour.
+async function canvasHasContent(page, testid) {
+  return page.getByTestId(testid).evaluate((canvas) => {
+    if (canvas.width === 0 || canvas.height === 0) return false;
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    for (let i = 4; i < data.length; i++) if (data[i] !== data[i % 4]) return true;
+    return false;
+  });
+}
+
+async function expectDefaultDemonstration(t, page) {
+  await t.waitReady(page);
+  for (const side of ['original', 'shifted']) {
+    assertEqual(await page.getByTestId(`${side}-bars`).locator('li').count(), 5, `${side} top-5 rows`);
+    assert(await canvasHasContent(page, `${side}-input`), `the ${side} input canvas is blank`);
+    const tiles = await page.getByTestId(`${side}-features`).locator('canvas').count();
+    assert(tiles >= 1 && tiles <= 16, `${side} feature tiles: ${tiles}`);
+  }
+  assert((await page.getByTestId('difference').locator('canvas').count()) >= 1, 'no difference tiles');
+  const meanAbs = await page.getByTestId('mean-abs').textContent();
+  assert(Number.isFinite(Number(meanAbs)), `mean |difference| is not a number: ${meanAbs}`);
+}
+
+export const tests = [
+  {
+    name: 'the default demonstration renders',
+    async run(t) {
+      const page = await t.open();
+      await expectDefaultDemonstration(t, page);
+      assertEqual(t.param(page, 'lab'), 'shift', 'lab in the hash');
+      assertEqual(t.param(page, 'model'), 'digits-maxpool', 'model in the hash');
+      assertEqual(t.param(page, 'image'), 'digit-3', 'image in the hash');
+      assertEqual(await page.getByTestId('dx-value').textContent(), '0', 'dx shown');
+      // Unshifted, both sides see the same input, so they must agree exactly.
+      const [o, s] = [await top1(page, 'original'), await top1(page, 'shifted')];
+      assertEqual(s.prob, o.prob, 'top-1 of the unshifted copy');
+      assertEqual(await page.getByTestId('notice').count(), 0, 'notices on a clean start');
+      // Copy link either copies or, without clipboard access, shows the link to copy by hand.
+      await page.getByTestId('copy-link').click();
+      const notice = await page.getByTestId('notice').first().textContent({ timeout: 5_000 });
+      assert(/link/i.test(notice), `Copy link should confirm: ${notice}`);
+    },
+  },
+  {
+    name: 'ArrowRight shifts the image and the link, which restores the view',
+    async run(t) {
+      const page = await t.open();
+      await t.waitReady(page);
+      await page.keyboard.press('ArrowRight');
+      assertEqual(await page.getByTestId('dx-value').textContent(), '1', 'dx shown after ArrowRight');
+      assertEqual(t.param(page, 'dx'), '1', 'dx in the hash after ArrowRight');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowDown');
+      assertEqual(t.param(page, 'dy'), '2', 'dy in the hash after two ArrowDown');
+      await t.waitReady(page);
+      const before = { original: await top1(page, 'original'), shifted: await top1(page, 'shifted') };
+
+      const copy = await t.open(page.url());
+      await t.waitReady(copy);
+      assertEqual(await copy.getByTestId('dx-value').textContent(), '1', 'dx restored from the link');
+      assertEqual(await copy.getByTestId('dy-value').textContent(), '2', 'dy restored from the link');
+      for (const side of ['original', 'shifted']) {
+        const after = await top1(copy, side);
+        assertEqual(after.label, before[side].label, `${side} top-1 label after reopening the link`);
+        assertEqual(after.prob, before[side].prob, `${side} top-1 probability after reopening the link`);
+      }
+      await copy.screenshot({ path: t.artifact('shift.png'), fullPage: true });
+    },
+  },
+  {
+    name: 'holding an arrow key coalesces the requests and ends on the last shift',
+    async run(t) {
+      const page = await t.open();
+      await t.waitReady(page);
+      for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowLeft', { delay: 0 });
+      assertEqual(await page.getByTestId('dx-value').textContent(), '-8', 'dx stops at the range end');
+      await t.waitReady(page);
+      const heading = await page.getByTestId('shifted').locator('h3').textContent();
+      assert(heading.includes('(-8, 0)'), `the shifted panel should show the last shift: ${heading}`);
+    },
+  },
+  {
+    name: 'a malformed link falls back to defaults with a notice',
+    async run(t) {
+      const page = await t.open('#lab=shift&dx=banana&model=nope');
+      await t.waitReady(page);
+      const notice = (await page.getByTestId('notice').allTextContents()).join(' ');
+      assert(notice.includes('dx=banana') && notice.includes('model=nope'), `the notice should name what was ignored: ${notice}`);
+      assertEqual(await page.getByTestId('dx-value').textContent(), '0', 'dx after fallback');
+      assertEqual(await page.getByTestId('model-select').inputValue(), 'digits-maxpool', 'model after fallback');
+      assertEqual(t.param(page, 'dx'), '0', 'the hash is rewritten with the default dx');
+      await expectDefaultDemonstration(t, page);
+    },
+  },
+  {
+    name: 'uploading a file that is not an image shows an error and keeps the view',
+    async run(t) {
+      const page = await t.open();
+      await t.waitReady(page);
+      await page.getByTestId('upload-input').setInputFiles({
+        name: 'notes.txt',
+        mimeType: 'text/plain',
+        buffer: Buffer.from('these are notes, not pixels\n'),
+      });
+      const error = page.locator('[data-testid=notice][data-kind=error]');
+      await error.waitFor({ timeout: 30_000 });
+      const text = await error.textContent();
+      assert(text.includes('notes.txt'), `the error should name the file: ${text}`);
+      assertEqual(t.param(page, 'image'), 'digit-3', 'the image setting is unchanged');
+      await page.keyboard.press('ArrowRight');
+      await t.waitReady(page);
+      assertEqual(await page.getByTestId('dx-value').textContent(), '1', 'the lab still works after the bad file');
+    },
+  },
+  {
+    name: 'the layout fits a phone screen',
+    async run(t) {
+      const page = await t.open('#lab=shift&dx=2&dy=-1', { viewport: { width: 390, height: 844 } });
+      await t.waitReady(page);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(overflow <= 0, `the page is ${overflow}px wider than the phone screen`);
+      await page.screenshot({ path: t.artifact('shift-phone.png'), fullPage: true });
+    },
+  },
+  {
+    name: 'a long worker job reports progress and stops when cancelled',
+    async run(t) {
+      const page = await t.open();
+      await t.waitReady(page);
+      const outcome = await page.evaluate(async () => {
+        const { WorkerClient } = await import('/www/worker-client.js');
+        const { modelRef, loadManifest, modelById } = await import('/www/models.js');
+        const { DIGIT_SAMPLES } = await import('/www/images.js');
+        const { manifest } = await loadManifest();
+        const model = modelById(manifest, 'digits-maxpool');
+        const input = model.inputs[0];
+        const payload = (count) => ({
+          model: modelRef(model),
+          image: DIGIT_SAMPLES[3].ref,
+          opts: { shape: input.shape, mean: input.mean, std: input.std, mode: 'black' },
+          shifts: Array.from({ length: count }, (_, i) => ({ dx: (i % 17) - 8, dy: 0 })),
+          batchSize: 4,
+        });
+        const client = new WorkerClient();
+        const controller = new AbortController();
+        const reports = [];
+        let cancelled = null;
+        try {
+          await client.call('sweep', payload(400), {
+            signal: controller.signal,
+            onProgress: (p) => {
+              reports.push(p);
+              controller.abort();
+            },
+          });
+        } catch (err) {
+          cancelled = err.name;
+        }
+        const done = [];
+        const full = await client.call('sweep', payload(9), { onProgress: (p) => done.push(p.done) });
+        client.worker.terminate();
+        return { reports, cancelled, done, outputSize: full.outputSize, outputs: full.outputs.length };
+      });
+      assertEqual(outcome.cancelled, 'AbortError', 'a cancelled job rejects with AbortError');
+      assert(outcome.reports.length >= 1 && outcome.reports[0].total === 400, `progress: ${JSON.stringify(outcome.reports)}`);
+      assertEqual(outcome.done.join(','), '4,8,9', 'progress of a full job, batch by batch');
+      assertEqual(outcome.outputs, 9 * outcome.outputSize, 'outputs of every shift');
+    },
+  },
+];

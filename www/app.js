@@ -1,0 +1,114 @@
+// The page shell: loads the model list, reads the URL hash, mounts one lab at a time and keeps
+// the hash in step with the lab's settings so that every view is a shareable link.
+//
+// A lab's mount(container, state, ctx) gets
+//   ctx.client                   the compute worker (worker-client.js)
+//   ctx.manifest                 models/manifest.json
+//   ctx.setState(patch)          change settings: validated, written to the hash, then handed
+//                                back through the lab's update(state)
+//   ctx.notify(msg, kind, opts)  a notice ('info' | 'warn' | 'error'; opts.key replaces)
+//   ctx.dismiss(key)             remove a notice
+//   ctx.setStatus(state, text)   the status pill: 'busy' | 'ready' | 'error'
+import { WorkerClient } from './worker-client.js';
+import { LABS } from './labs/index.js';
+import { applyPatch, parseHash, toHash } from './state.js';
+import { loadManifest } from './models.js';
+import { createNotices } from './ui/notices.js';
+import { h } from './ui/dom.js';
+
+const nav = document.getElementById('lab-nav');
+const main = document.getElementById('main');
+const statusEl = document.getElementById('status');
+const notices = createNotices(document.getElementById('notices'));
+
+window.addEventListener('error', (event) => notices.notify(`Something went wrong: ${event.message}`, 'error'));
+window.addEventListener('unhandledrejection', (event) =>
+  notices.notify(`Something went wrong: ${event.reason?.message ?? event.reason}`, 'error'),
+);
+
+function setStatus(state, text = state) {
+  statusEl.dataset.state = state;
+  statusEl.textContent = text;
+}
+
+const client = new WorkerClient();
+const { manifest, error: manifestError } = await loadManifest();
+if (manifestError) notices.notify(manifestError, 'error');
+const env = { manifest };
+
+// Tabs link to each lab's last state, so switching labs and back keeps the settings.
+const tabs = new Map(
+  LABS.map((lab) => [lab.id, h('a', { href: `#lab=${lab.id}`, dataset: { testid: `tab-${lab.id}` } }, lab.title)]),
+);
+nav.replaceChildren(...tabs.values());
+
+let current = null; // { lab, state, handle, ctx }
+
+function writeHash() {
+  const hash = toHash(current.lab, current.state);
+  history.replaceState(null, '', hash);
+  tabs.get(current.lab.id).href = hash;
+}
+
+function reportLinkProblems(problems) {
+  if (problems.length === 0) return;
+  notices.notify(
+    `Parts of this link could not be used, so their defaults were restored: ${problems.join('; ')}.`,
+    'warn',
+    { key: 'link' },
+  );
+}
+
+function mount(lab, state) {
+  if (current) {
+    current.ctx.active = false;
+    current.handle.unmount();
+  }
+  const container = h('section', { class: 'lab', id: `lab-${lab.id}`, 'aria-labelledby': `lab-${lab.id}-title` });
+  main.replaceChildren(container);
+  for (const [id, tab] of tabs) tab.toggleAttribute('aria-current', id === lab.id);
+  document.title = `${lab.title} — ShiftLab`;
+
+  const ctx = {
+    active: true,
+    client,
+    manifest,
+    setState(patch) {
+      if (!ctx.active) return;
+      current.state = applyPatch(lab.schema, current.state, patch, env);
+      writeHash();
+      current.handle?.update(current.state);
+    },
+    notify: notices.notify,
+    dismiss: notices.dismiss,
+    setStatus: (state, text) => ctx.active && setStatus(state, text),
+  };
+  current = { lab, state, ctx, handle: null };
+  writeHash();
+  setStatus('busy', 'loading');
+  current.handle = lab.mount(container, state, ctx);
+}
+
+function route() {
+  const { lab, state, problems } = parseHash(location.hash, LABS, env);
+  reportLinkProblems(problems);
+  if (current?.lab === lab) {
+    current.state = state;
+    writeHash();
+    current.handle.update(state);
+  } else {
+    mount(lab, state);
+  }
+}
+
+window.addEventListener('hashchange', route);
+route();
+
+document.getElementById('copy-link').addEventListener('click', async () => {
+  try {
+    await navigator.clipboard.writeText(location.href);
+    notices.notify('Link copied: it reopens exactly this view.', 'info', { key: 'copy' });
+  } catch {
+    notices.notify(`Copy this link by hand: ${location.href}`, 'info', { key: 'copy' });
+  }
+});

@@ -1,0 +1,6 @@
+// Every lab of the page, in the order of the navigation; the first is the default view.
+// A lab module exports { id, title, schema, mount(container, state, ctx) } where mount
+// returns { update(state), unmount() } (see app.js for ctx).
+import shift from './shift.js';
+
+export const LABS = [shift];

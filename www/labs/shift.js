@@ -1,0 +1,403 @@
+// The shift lab: move an image by (dx, dy) pixels and compare, side by side, what a CNN makes
+// of the original and of the shifted input — top-5 probabilities, one layer's feature maps —
+// and the shift-compensated difference feat(shift(x)) − shift(feat(x)) at that layer.
+import { bundledImage, imagesFor } from '../images.js';
+import { latestOnly } from '../latest.js';
+import { modelById, modelRef, modelsWithTask } from '../models.js';
+import { probabilityBars, topK } from '../ui/bars.js';
+import { fileControl, focusOwnsKeys, rangeControl, segmentedControl, selectControl } from '../ui/controls.js';
+import { h } from '../ui/dom.js';
+import { downloadCanvasesPng, downloadCsv, downloadJson } from '../ui/export.js';
+import { colorLegend, drawRgba, formatNumber, pixelCanvas, tileGrid } from '../ui/heatmap.js';
+
+const MAX_SHIFT = 8;
+const SHOWN_CHANNELS = 16;
+const DEFAULT_MODEL = 'digits-maxpool';
+const DEFAULT_IMAGE = 'digit-3';
+const UPLOAD = 'upload';
+const UPLOAD_KEY = 'shift:upload';
+
+const MODES = [
+  { value: 'black', label: 'Black', title: 'Paste the image on a black canvas: what leaves the frame is lost, black comes in' },
+  { value: 'circular', label: 'Circular', title: 'Wrap around: what leaves on one side comes back on the other' },
+  { value: 'crop', label: 'Crop', title: 'Move a crop window over a larger image: new content comes in from outside the view' },
+];
+
+const ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+
+// The user's uploaded image lives only in this page (and the worker), never in a link; kept at
+// module level so that it survives switching to another lab and back.
+let upload = null; // { name }
+
+const classifiers = (manifest) => modelsWithTask(manifest, 'classification');
+
+function probesOf(manifest, modelId) {
+  return modelById(manifest, modelId)?.probes ?? [];
+}
+
+function bundledImagesOf(manifest, modelId) {
+  const model = modelById(manifest, modelId);
+  return model ? imagesFor(model.inputs[0].shape) : [];
+}
+
+// The first subsampling layer is where aliasing first shows; a model without one starts at its
+// first probe.
+function defaultLayer(probes) {
+  return (probes.find((p) => p.stride > 1) ?? probes[0])?.name;
+}
+
+export const schema = {
+  model: {
+    type: 'enum',
+    choices: (state, { manifest }) => classifiers(manifest).map((m) => m.id),
+    default: DEFAULT_MODEL,
+  },
+  image: {
+    type: 'enum',
+    choices: (state, { manifest }) => [
+      ...bundledImagesOf(manifest, state.model).map((image) => image.id),
+      ...(upload ? [UPLOAD] : []),
+    ],
+    default: DEFAULT_IMAGE, // or, for a colour model, its first photo
+    note: 'an uploaded image stays on your machine, so a link cannot carry it',
+  },
+  mode: { type: 'enum', choices: MODES.map((m) => m.value), default: 'black' },
+  dx: { type: 'int', min: -MAX_SHIFT, max: MAX_SHIFT, default: 0 },
+  dy: { type: 'int', min: -MAX_SHIFT, max: MAX_SHIFT, default: 0 },
+  layer: {
+    type: 'enum',
+    choices: (state, { manifest }) => probesOf(manifest, state.model).map((p) => p.name),
+    default: (state, { manifest }) => defaultLayer(probesOf(manifest, state.model)),
+  },
+};
+
+function imageRef(id) {
+  return id === UPLOAD ? { key: UPLOAD_KEY } : bundledImage(id).ref;
+}
+
+function imageOptions(manifest, modelId) {
+  return [
+    ...bundledImagesOf(manifest, modelId).map((image) => ({ value: image.id, label: image.label })),
+    ...(upload ? [{ value: UPLOAD, label: `Uploaded: ${upload.name}` }] : []),
+  ];
+}
+
+function modelLabel(model) {
+  const accuracy = model.metrics?.test_accuracy_percent;
+  return accuracy === undefined ? model.id : `${model.id} (${accuracy.toFixed(1)}% test acc.)`;
+}
+
+// Feature shapes come as [c, h, w]; a flat vector is shown as one row.
+function channelsOf(shape) {
+  if (shape.length === 3) return { c: shape[0], height: shape[1], width: shape[2] };
+  if (shape.length === 2) return { c: 1, height: shape[0], width: shape[1] };
+  return { c: 1, height: 1, width: shape.reduce((a, b) => a * b, 1) };
+}
+
+function metric(testid, label, title) {
+  const value = h('dd', { dataset: { testid } }, '–');
+  return { el: h('div', { class: 'metric', title }, h('dt', {}, label), value), value };
+}
+
+// One side of the comparison: its input as the model sees it, its top-5, its feature maps.
+function sidePanel(testid, title) {
+  const heading = h('h3', {}, title);
+  const input = pixelCanvas({ class: 'pixelated input-image', dataset: { testid: `${testid}-input` } });
+  const bars = probabilityBars({ testid: `${testid}-bars` });
+  const featuresHeading = h('h4', {});
+  const features = tileGrid({ testid: `${testid}-features` });
+  // Both sides carry the same legend: one colour scale spans both, so equal colours are equal values.
+  const legend = colorLegend({ testid: `${testid}-legend`, caption: 'same scale both sides' });
+  const el = h('article', { class: 'panel', dataset: { testid } }, heading, input, bars.el, featuresHeading, features.el, legend.el);
+  return { el, heading, input, bars, featuresHeading, features, legend };
+}
+
+export function mount(container, initial, ctx) {
+  const { client, manifest } = ctx;
+  let state = initial;
+  let disposed = false;
+  let last = null; // what is on screen, for the exports
+
+  // Controls
+  const onChange = (name) => (value) => ctx.setState({ [name]: value });
+  const models = classifiers(manifest);
+  const modelControl = selectControl('model', {
+    label: 'Model',
+    options: models.map((m) => ({ value: m.id, label: modelLabel(m) })),
+    value: state.model,
+    onChange: onChange('model'),
+  });
+  const imageControl = selectControl('image', {
+    label: 'Image',
+    options: imageOptions(manifest, state.model),
+    value: state.image,
+    onChange: onChange('image'),
+  });
+  const uploadControl = fileControl('upload', { label: 'Upload PNG or JPEG…', accept: 'image/png,image/jpeg', onFile: useUpload });
+  const modeControl = segmentedControl('mode', { label: 'Shift mode', options: MODES, value: state.mode, onChange: onChange('mode') });
+  const dxControl = rangeControl('dx', schema.dx, { label: 'dx (→ right)', value: state.dx, onChange: onChange('dx') });
+  const dyControl = rangeControl('dy', schema.dy, { label: 'dy (↓ down)', value: state.dy, onChange: onChange('dy') });
+  const layerControl = selectControl('layer', {
+    label: 'Layer',
+    options: layerOptions(state.model),
+    value: state.layer,
+    onChange: onChange('layer'),
+  });
+
+  function layerOptions(modelId) {
+    return probesOf(manifest, modelId).map((p) => ({ value: p.name, label: `${p.name} (stride ${p.stride})` }));
+  }
+
+  // Views
+  const original = sidePanel('original', 'Original');
+  const shifted = sidePanel('shifted', 'Shifted');
+  const differenceGrid = tileGrid({ testid: 'difference' });
+  const differenceLegend = colorLegend({ testid: 'difference-legend', caption: 'difference (0 = equivariant)' });
+  const differenceHeading = h('h4', {});
+  const meanAbs = metric('mean-abs', 'mean |difference|', 'Mean absolute value of the compensated difference over all channels and positions');
+  const cosine = metric('cosine-distance', 'cosine distance', '1 − cosine similarity of feat(shift(x)) and shift(feat(x)); 0 means identical up to scale');
+  const strideNote = h('p', { class: 'note warn', dataset: { testid: 'stride-note' } });
+  const modelNote = h('p', { class: 'note', dataset: { testid: 'empty-note' } });
+
+  const exportButton = (label, onclick) => h('button', { type: 'button', onclick, disabled: true }, label);
+  const exportButtons = [
+    exportButton('Inputs (PNG)', () => downloadCanvasesPng([original.input, shifted.input], `${baseName()}-inputs.png`)),
+    exportButton('Difference maps (PNG)', () =>
+      downloadCanvasesPng(differenceGrid.canvases(), `${baseName()}-difference.png`, { columns: 4, scale: 12 }),
+    ),
+    exportButton('Probabilities (CSV)', exportCsv),
+    exportButton('All numbers (JSON)', () => downloadJson(last, `${baseName()}.json`)),
+  ];
+
+  container.append(
+    h(
+      'div',
+      { class: 'lab-intro' },
+      h('h2', { id: 'lab-shift-title' }, 'Shift lab'),
+      h(
+        'p',
+        {},
+        'A CNN is often called shift-invariant. Move the image a pixel at a time and watch the prediction and the ',
+        'feature maps: with strided pooling the features do not simply move along, and the probabilities jump. ',
+        'Use the sliders or the arrow keys ',
+        h('kbd', {}, '←'),
+        h('kbd', {}, '→'),
+        h('kbd', {}, '↑'),
+        h('kbd', {}, '↓'),
+        '.',
+      ),
+    ),
+    h(
+      'div',
+      { class: 'panel controls' },
+      modelControl.el,
+      imageControl.el,
+      uploadControl.el,
+      modeControl.el,
+      dxControl.el,
+      dyControl.el,
+      layerControl.el,
+    ),
+    modelNote,
+    h('div', { class: 'compare' }, original.el, shifted.el),
+    h(
+      'article',
+      { class: 'panel', dataset: { testid: 'difference-panel' } },
+      h('h3', {}, 'Shift-compensated difference'),
+      h(
+        'div',
+        { class: 'difference-body' },
+        h('div', {}, differenceHeading, differenceGrid.el, differenceLegend.el),
+        h(
+          'div',
+          {},
+          h(
+            'p',
+            { class: 'note' },
+            'feat(shift(x)) − shift(feat(x)): the features of the shifted input minus the features of the original, ',
+            'moved by the shift divided by the layer’s stride. A shift-equivariant layer gives zero everywhere; ',
+            'red and blue show where the layer does not just move along with its input.',
+          ),
+          h('dl', { class: 'metrics' }, meanAbs.el, cosine.el),
+          strideNote,
+        ),
+      ),
+    ),
+    h('div', { class: 'exports' }, h('span', { class: 'note' }, 'Save:'), exportButtons),
+  );
+
+  const legendBars = new Map(); // colour map → rgba of its bar, fetched once
+  function legendBar(map) {
+    if (!legendBars.has(map)) legendBars.set(map, client.call('legend', { map, width: 256 }));
+    return legendBars.get(map);
+  }
+
+  function baseName() {
+    return `shiftlab-${state.model}-${state.image}-${state.mode}-dx${state.dx}-dy${state.dy}`;
+  }
+
+  function exportCsv() {
+    const { labels, original: o, shifted: s } = last;
+    downloadCsv(
+      [['class', 'label', 'p_original', 'p_shifted'], ...labels.map((label, k) => [k, label, o.probs[k], s.probs[k]])],
+      `${baseName()}-probabilities.csv`,
+    );
+  }
+
+  async function render(wanted) {
+    const model = modelById(manifest, wanted.model);
+    const probe = model.probes.find((p) => p.name === wanted.layer);
+    const input = model.inputs[0];
+    const view = await client.call('shiftView', {
+      model: modelRef(model),
+      image: imageRef(wanted.image),
+      opts: {
+        shape: input.shape,
+        mean: input.mean,
+        std: input.std,
+        dx: wanted.dx,
+        dy: wanted.dy,
+        mode: wanted.mode,
+        layer: probe.node,
+        stride: probe.stride,
+      },
+    });
+    // A superseded result is still drawn: while an arrow key is held, the view keeps moving.
+    if (disposed) return;
+
+    // Both sides' first channels are colourised in one call, so they share one scale.
+    const f = channelsOf(view.original.features.shape);
+    const shown = Math.min(SHOWN_CHANNELS, f.c);
+    const tile = f.height * f.width;
+    const both = new Float32Array(2 * shown * tile);
+    both.set(view.original.features.data.subarray(0, shown * tile));
+    both.set(view.shifted.features.data.subarray(0, shown * tile), shown * tile);
+    const d = channelsOf(view.difference.shape);
+    const diffShown = Math.min(SHOWN_CHANNELS, d.c);
+    const diff = view.difference.data.slice(0, diffShown * d.height * d.width);
+    const [features, difference, featureBar, differenceBar] = await Promise.all([
+      client.call('colorize', { data: both, width: f.width, height: 2 * shown * f.height, map: 'viridis' }, { transfer: [both.buffer] }),
+      client.call('colorize', { data: diff, width: d.width, height: diffShown * d.height, map: 'rdbu' }, { transfer: [diff.buffer] }),
+      legendBar('viridis'),
+      legendBar('rdbu'),
+    ]);
+    if (disposed) return;
+
+    const labels = model.labels ?? Array.from(view.original.probs, (_, k) => `class ${k}`);
+    const channelTitles = (count) => Array.from({ length: count }, (_, i) => `channel ${i + 1}`);
+    const half = shown * tile * 4;
+    for (const [side, result, rgba] of [
+      [original, view.original, features.rgba.subarray(0, half)],
+      [shifted, view.shifted, features.rgba.subarray(half)],
+    ]) {
+      drawRgba(side.input, result.preview);
+      side.bars.set(result.probs, labels);
+      side.featuresHeading.textContent = `${probe.name}: channels 1–${shown} of ${f.c} (${f.height}×${f.width})`;
+      side.features.draw({ rgba }, f.width, f.height, shown, channelTitles(shown));
+      side.legend.set(featureBar, features.lo, features.hi);
+    }
+    shifted.heading.textContent = `Shifted by (${wanted.dx}, ${wanted.dy})`;
+    shifted.heading.title = `dx = ${wanted.dx} (right), dy = ${wanted.dy} (down), ${wanted.mode} mode`;
+    differenceHeading.textContent = `${probe.name}: channels 1–${diffShown} of ${d.c}`;
+    differenceGrid.draw(difference, d.width, d.height, diffShown, channelTitles(diffShown));
+    differenceLegend.set(differenceBar, difference.lo, difference.hi);
+    meanAbs.value.textContent = formatNumber(view.difference.meanAbs);
+    cosine.value.textContent = formatNumber(view.difference.cosineDistance);
+    strideNote.textContent = view.difference.exact
+      ? ''
+      : `The shift (${wanted.dx}, ${wanted.dy}) is not a multiple of this layer’s stride ${probe.stride}: the ` +
+        'compensation rounds it to the nearest feature pixel, so some difference remains even for an ideal layer. ' +
+        'Shift by multiples of the stride, or pick a layer with stride 1.';
+
+    last = {
+      settings: { ...wanted },
+      model: model.id,
+      layer: { name: probe.name, node: probe.node, stride: probe.stride },
+      labels,
+      original: { probs: Array.from(view.original.probs), top5: topK(view.original.probs, 5) },
+      shifted: { probs: Array.from(view.shifted.probs), top5: topK(view.shifted.probs, 5) },
+      difference: {
+        meanAbs: view.difference.meanAbs,
+        cosineDistance: view.difference.cosineDistance,
+        shape: view.difference.shape,
+        exact: view.difference.exact,
+      },
+      featureScale: { lo: features.lo, hi: features.hi },
+    };
+    for (const button of exportButtons) button.disabled = false;
+  }
+
+  const schedule = latestOnly(async (wanted, isSuperseded) => {
+    if (disposed) return;
+    if (!wanted.model) {
+      modelNote.textContent = 'No classification model is available (see the notice above), so there is nothing to show.';
+      ctx.setStatus('error', 'no model');
+      return;
+    }
+    ctx.setStatus('busy', 'computing');
+    try {
+      await render(wanted);
+      if (disposed || isSuperseded()) return;
+      ctx.dismiss('shift-render');
+      ctx.setStatus('ready', 'ready');
+    } catch (err) {
+      if (disposed) return;
+      ctx.notify(`The shift view could not be computed: ${err.message}`, 'error', { key: 'shift-render' });
+      ctx.setStatus('error', 'error');
+    }
+  });
+
+  async function useUpload(file) {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    try {
+      await client.call('loadImage', { image: { key: UPLOAD_KEY, bytes } }, { transfer: [bytes.buffer] });
+    } catch (err) {
+      ctx.notify(`“${file.name}” cannot be used: ${err.message}`, 'error', { key: 'shift-upload' });
+      return;
+    }
+    if (disposed) return;
+    ctx.dismiss('shift-upload');
+    upload = { name: file.name };
+    imageControl.setOptions(imageOptions(manifest, state.model), state.image);
+    if (state.image === UPLOAD) schedule(state); // a new picture under the same setting
+    else ctx.setState({ image: UPLOAD });
+  }
+
+  function onKey(event) {
+    const step = ARROWS[event.key];
+    if (!step || event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+    if (focusOwnsKeys(event.target)) return;
+    event.preventDefault();
+    const clamp = (v) => Math.max(-MAX_SHIFT, Math.min(MAX_SHIFT, v));
+    const dx = clamp(state.dx + step[0]);
+    const dy = clamp(state.dy + step[1]);
+    if (dx !== state.dx || dy !== state.dy) ctx.setState({ dx, dy });
+  }
+  document.addEventListener('keydown', onKey);
+
+  function update(next) {
+    if (next.model !== state.model) {
+      layerControl.setOptions(layerOptions(next.model), next.layer);
+      imageControl.setOptions(imageOptions(manifest, next.model), next.image);
+    }
+    state = next;
+    modelControl.set(state.model);
+    imageControl.set(state.image);
+    modeControl.set(state.mode);
+    dxControl.set(state.dx);
+    dyControl.set(state.dy);
+    layerControl.set(state.layer);
+    schedule(state);
+  }
+
+  schedule(state);
+  return {
+    update,
+    unmount() {
+      disposed = true;
+      document.removeEventListener('keydown', onKey);
+    },
+  };
+}
+
+export default { id: 'shift', title: 'Shift lab', schema, mount };

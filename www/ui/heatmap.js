@@ -1,0 +1,62 @@
+// Drawing colour-mapped images (from the core's colorize/prepare) into canvases at their own
+// resolution; CSS scales them up with `image-rendering: pixelated` so every model pixel stays
+// a crisp square.
+import { h } from './dom.js';
+
+// image: { width, height, rgba } (rgba: Uint8Array of width*height*4, or a view into a larger one).
+export function drawRgba(canvas, { width, height, rgba }) {
+  canvas.width = width;
+  canvas.height = height;
+  canvas.style.aspectRatio = `${width} / ${height}`;
+  const pixels = new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, width * height * 4);
+  canvas.getContext('2d').putImageData(new ImageData(pixels, width, height), 0, 0);
+}
+
+export function pixelCanvas(attrs = {}) {
+  return h('canvas', { class: 'pixelated', ...attrs });
+}
+
+// A grid of equally sized tiles (feature-map channels). `draw` takes one colourised image in
+// which the tiles are stacked vertically (tile i = rows i*height … (i+1)*height - 1), which is
+// how the core colourises several channels in one call with one shared colour scale.
+export function tileGrid({ testid, columns = 4 }) {
+  const el = h('div', { class: 'tile-grid', dataset: { testid }, style: { '--columns': columns } });
+  return {
+    el,
+    canvases: () => [...el.querySelectorAll('canvas')],
+    draw(stacked, width, height, count, titles = []) {
+      while (el.children.length > count) el.lastChild.remove();
+      while (el.children.length < count) el.append(pixelCanvas());
+      const tileBytes = width * height * 4;
+      for (let i = 0; i < count; i++) {
+        const canvas = el.children[i];
+        canvas.title = titles[i] ?? '';
+        drawRgba(canvas, { width, height, rgba: stacked.rgba.subarray(i * tileBytes, (i + 1) * tileBytes) });
+      }
+    },
+  };
+}
+
+// A colour bar with its numeric range. `set` takes the bar (rgba of width×1 from the core's
+// legend) and the lo/hi that the colourised images were mapped with.
+export function colorLegend({ testid, caption }) {
+  const bar = pixelCanvas({ class: 'pixelated legend-bar' });
+  const lo = h('span', { class: 'legend-lo' });
+  const hi = h('span', { class: 'legend-hi' });
+  const el = h('figure', { class: 'legend', dataset: { testid } }, bar, h('figcaption', {}, lo, h('span', {}, caption), hi));
+  return {
+    el,
+    set(rgba, low, high) {
+      drawRgba(bar, { width: rgba.length / 4, height: 1, rgba });
+      bar.style.aspectRatio = '';
+      lo.textContent = formatNumber(low);
+      hi.textContent = formatNumber(high);
+    },
+  };
+}
+
+export function formatNumber(x) {
+  if (x === 0) return '0';
+  const magnitude = Math.abs(x);
+  return magnitude >= 1000 || magnitude < 0.01 ? x.toExponential(2) : x.toPrecision(3);
+}
