@@ -53,7 +53,7 @@ pub fn u8_images(bytes: &[u8], shape: &[usize]) -> Result<Vec<Image>> {
         _ => return Err(err!("unsupported image shape {shape:?}")),
     };
     let size = c * h * w;
-    if size == 0 || bytes.len() % size != 0 {
+    if size == 0 || !bytes.len().is_multiple_of(size) {
         return Err(err!(
             "{} bytes is not a whole number of {shape:?} images",
             bytes.len()

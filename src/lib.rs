@@ -10,6 +10,7 @@ pub mod evaluation;
 pub mod experiments;
 pub mod golden;
 pub mod imaging;
+pub mod library;
 pub mod manifest;
 pub mod metrics;
 pub mod model;

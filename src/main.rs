@@ -30,6 +30,14 @@ mod cli {
         /// Write a procedural data set as .npy files: <set>-<split>-images.npy and
         /// <set>-<split>-targets.npy (siamese: -templates, -searches, -targets).
         GenData(GenData),
+        /// Run a lab's experiment natively and print its numbers as JSON, e.g.
+        /// `shiftlab experiment shift-view '{"model":"digits-maxpool",...}'`.
+        Experiment {
+            /// Experiment name (see `shiftlab::experiments::run_native`).
+            name: String,
+            /// Options as JSON: the same fields the page sends.
+            options: String,
+        },
     }
 
     #[derive(Clone, Copy, ValueEnum)]
@@ -63,6 +71,7 @@ mod cli {
     pub fn run() -> ExitCode {
         let result = match Cli::parse().command {
             Command::GenData(args) => gen_data(&args),
+            Command::Experiment { name, options } => experiment(&name, &options),
         };
         match result {
             Ok(()) => ExitCode::SUCCESS,
@@ -71,6 +80,15 @@ mod cli {
                 ExitCode::FAILURE
             }
         }
+    }
+
+    fn experiment(name: &str, options: &str) -> Result<()> {
+        let options =
+            serde_json::from_str(options).map_err(|e| err!("options are not JSON: {e}"))?;
+        let lib = shiftlab::library::Library::of_this_crate()?;
+        let result = shiftlab::experiments::run_native(&lib, name, options)?;
+        println!("{result}");
+        Ok(())
     }
 
     fn gen_data(args: &GenData) -> Result<()> {

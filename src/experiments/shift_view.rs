@@ -110,7 +110,34 @@ fn compensated_difference(
         shape: vec![c, h, w],
         mean_abs: data.iter().map(|v| v.abs()).sum::<f32>() / data.len().max(1) as f32,
         cosine_distance: crate::metrics::cosine_distance(&shifted.data, &expected.data)?,
-        exact: opts.dx % opts.stride as i64 == 0 && opts.dy % opts.stride as i64 == 0,
+        exact: opts.dx.rem_euclid(opts.stride as i64) == 0
+            && opts.dy.rem_euclid(opts.stride as i64) == 0,
         data,
     })
+}
+
+#[derive(Deserialize)]
+struct NativeOptions {
+    model: String,
+    image: String,
+    #[serde(flatten)]
+    view: ShiftViewOptions,
+}
+
+/// The numbers of a shift view (no pixels): top-1 of both sides and the
+/// difference statistics.
+pub fn native(lib: &crate::library::Library, opts: serde_json::Value) -> Result<serde_json::Value> {
+    let opts: NativeOptions = super::options(opts, "shift view")?;
+    let (_, model) = lib.model(&opts.model)?;
+    let view = shift_view(&model, &lib.image(&opts.image)?, &opts.view)?;
+    let summary = |s: &Side| -> Result<serde_json::Value> {
+        let top1 = crate::metrics::top1(&s.probs)?;
+        Ok(serde_json::json!({ "top1": top1, "prob": s.probs[top1], "probs": s.probs }))
+    };
+    Ok(serde_json::json!({
+        "original": summary(&view.original)?,
+        "shifted": summary(&view.shifted)?,
+        "meanAbs": view.difference.mean_abs,
+        "cosineDistance": view.difference.cosine_distance,
+    }))
 }

@@ -232,8 +232,10 @@ export function mount(container, initial, ctx) {
     return legendBars.get(map);
   }
 
+  // Named after the settings of what is on screen (the exports are enabled once it exists).
   function baseName() {
-    return `shiftlab-${state.model}-${state.image}-${state.mode}-dx${state.dx}-dy${state.dy}`;
+    const { model, image, mode, dx, dy } = last.settings;
+    return `shiftlab-${model}-${image}-${mode}-dx${dx}-dy${dy}`;
   }
 
   function exportCsv() {

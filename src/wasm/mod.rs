@@ -1,6 +1,8 @@
 //! The browser façade: converts JS values to core types and back, nothing else.
 //! Numbers arrive as typed arrays or plain objects (deserialised with serde into
 //! the core's option types); errors leave as JS `Error`s carrying the core's message.
+//! Each lab's exports live in a submodule of their own; the conversions they share
+//! are here.
 
 use crate::colormap::{self, ColorMap};
 use crate::experiments::shift_view::{self, ShiftViewOptions};
@@ -13,32 +15,32 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
-type JsResult<T> = Result<T, JsError>;
+pub(crate) type JsResult<T> = Result<T, JsError>;
 
-fn js_err(e: Error) -> JsError {
+pub(crate) fn js_err(e: Error) -> JsError {
     JsError::new(&e.0)
 }
 
-fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> JsResult<T> {
+pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> JsResult<T> {
     serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("bad {what}: {e}")))
 }
 
-fn set(obj: &Object, key: &str, value: impl Into<JsValue>) {
+pub(crate) fn set(obj: &Object, key: &str, value: impl Into<JsValue>) {
     Reflect::set(obj, &key.into(), &value.into()).expect("setting a property on a plain object");
 }
 
-fn shape_js(shape: &[usize]) -> Array {
+pub(crate) fn shape_js(shape: &[usize]) -> Array {
     shape.iter().map(|&d| JsValue::from(d as u32)).collect()
 }
 
-fn tensor_js(t: &Tensor) -> Object {
+pub(crate) fn tensor_js(t: &Tensor) -> Object {
     let obj = Object::new();
     set(&obj, "shape", shape_js(&t.shape));
     set(&obj, "data", Float32Array::from(&t.data[..]));
     obj
 }
 
-fn image_js(img: &Image) -> Object {
+pub(crate) fn image_js(img: &Image) -> Object {
     let obj = Object::new();
     set(&obj, "width", img.width as u32);
     set(&obj, "height", img.height as u32);
@@ -55,7 +57,7 @@ struct JsImage {
     rgba: Vec<u8>,
 }
 
-fn image_from_js(value: JsValue) -> JsResult<Image> {
+pub(crate) fn image_from_js(value: JsValue) -> JsResult<Image> {
     let img: JsImage = from_js(value, "image")?;
     Image::new(img.width, img.height, img.rgba).map_err(js_err)
 }
@@ -68,7 +70,7 @@ pub fn start() {
 /// An ONNX model optimised for its probe layers.
 #[wasm_bindgen]
 pub struct Model {
-    inner: ProbeModel,
+    pub(crate) inner: ProbeModel,
     bytes: Vec<u8>,
 }
 
