@@ -67,6 +67,8 @@ function mount(lab, state) {
   const container = h('section', { class: 'lab', id: `lab-${lab.id}`, 'aria-labelledby': `lab-${lab.id}-title` });
   main.replaceChildren(container);
   for (const [id, tab] of tabs) tab.toggleAttribute('aria-current', id === lab.id);
+  // On a phone the tabs scroll sideways; keep the current one in sight.
+  tabs.get(lab.id).scrollIntoView({ block: 'nearest', inline: 'nearest' });
   document.title = `${lab.title} — ShiftLab`;
 
   const ctx = {

@@ -8,6 +8,13 @@
 // Models and images are referenced by a caller-chosen key and loaded on first use, so every
 // request is self-contained and the big buffers cross the thread boundary once.
 
+import { poolingHandlers } from './compute/pooling.js';
+import { sweepHandlers } from './compute/sweep.js';
+import { positionHandlers } from './compute/position.js';
+import { bordersHandlers } from './compute/borders.js';
+import { coordconvHandlers } from './compute/coordconv.js';
+import { siameseHandlers } from './compute/siamese.js';
+
 class Cancelled extends Error {
   constructor() {
     super('cancelled');
@@ -80,6 +87,12 @@ function urlOf(ref) {
 }
 
 const HANDLERS = {
+  ...poolingHandlers,
+  ...sweepHandlers,
+  ...positionHandlers,
+  ...bordersHandlers,
+  ...coordconvHandlers,
+  ...siameseHandlers,
   // Decodes (and caches) an image; answers its size, or the decoder's message.
   async loadImage({ image }, job, core) {
     const { width, height } = await imageFor(core, image);

@@ -1,5 +1,7 @@
 // What every e2e test receives as `t`: pages that record browser errors, readiness waits and
 // small assertions with readable failure messages.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const READY_TIMEOUT_MS = 90_000;
@@ -70,6 +72,19 @@ export class TestContext {
   async close() {
     await Promise.all(this.contexts.map((c) => c.close()));
   }
+}
+
+// The native build of the CLI (`cargo test` and `cargo build` put it there), whose
+// `experiment` command prints a lab's numbers for the page's numbers to be checked against.
+export const NATIVE_BIN = join(process.env.CARGO_TARGET_DIR ?? join(process.env.HOME, '.cache/shiftlab/target'), 'debug/shiftlab');
+
+export function nativeExperiment(name, options) {
+  if (!existsSync(NATIVE_BIN)) throw new Error(`${NATIVE_BIN} is missing: build it with \`cargo build\` (scripts/test.sh does)`);
+  return JSON.parse(execFileSync(NATIVE_BIN, ['experiment', name, JSON.stringify(options)], { encoding: 'utf8' }));
+}
+
+export function assertClose(actual, expected, tolerance, what) {
+  if (!(Math.abs(actual - expected) <= tolerance)) throw new Error(`${what}: page ${actual}, native ${expected} (tolerance ${tolerance})`);
 }
 
 export function assert(condition, message) {

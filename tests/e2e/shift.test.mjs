@@ -1,6 +1,6 @@
 // The shift lab in a real browser: the default demonstration renders, the arrow keys shift the
 // image and the link, the link restores the view, bad links and bad files are explained.
-import { assert, assertEqual } from './harness.mjs';
+import { assert, assertClose, assertEqual, nativeExperiment } from './harness.mjs';
 
 // What a panel shows: its top-1 class and exact probability.
 async function top1(page, side) {
@@ -77,6 +77,39 @@ export const tests = [
         assertEqual(after.prob, before[side].prob, `${side} top-1 probability after reopening the link`);
       }
       await copy.screenshot({ path: t.artifact('shift.png'), fullPage: true });
+    },
+  },
+  {
+    name: 'the numbers shown equal the native core’s for the same settings',
+    async run(t) {
+      const settings = { model: 'digits-maxpool', image: 'digit-7', mode: 'circular', dx: 3, dy: -2, layer: 'pool2' };
+      const page = await t.open(`#lab=shift&${new URLSearchParams(Object.entries(settings).map(([k, v]) => [k, String(v)]))}`);
+      await t.waitReady(page);
+      assertEqual(await page.getByTestId('notice').count(), 0, 'notices for a valid link');
+      const manifest = JSON.parse(await (await page.request.get(`${t.baseUrl}/models/manifest.json`)).text());
+      const model = manifest.models.find((m) => m.id === settings.model);
+      const probe = model.probes.find((p) => p.name === settings.layer);
+      const { shape, mean, std } = model.inputs[0];
+      const expected = nativeExperiment('shift-view', {
+        model: settings.model,
+        image: `models/samples/${settings.image}.png`,
+        shape,
+        mean,
+        std,
+        dx: settings.dx,
+        dy: settings.dy,
+        mode: settings.mode,
+        layer: probe.node,
+        stride: probe.stride,
+      });
+      for (const side of ['original', 'shifted']) {
+        const shown = await top1(page, side);
+        assertEqual(shown.label, model.labels[expected[side].top1], `${side} top-1 class`);
+        assertClose(Number(shown.prob), expected[side].prob, 1e-5, `${side} top-1 probability`);
+      }
+      const shownValue = async (testid) => Number(await page.getByTestId(testid).getAttribute('data-value'));
+      assertClose(await shownValue('mean-abs'), expected.meanAbs, 1e-4 * Math.max(1, expected.meanAbs), 'mean |difference|');
+      assertClose(await shownValue('cosine-distance'), expected.cosineDistance, 1e-4, 'cosine distance');
     },
   },
   {

@@ -2,5 +2,12 @@
 // A lab module exports { id, title, schema, mount(container, state, ctx) } where mount
 // returns { update(state), unmount() } (see app.js for ctx).
 import shift from './shift.js';
+import pooling from './pooling.js';
+import sweep from './sweep.js';
+import layers from './layers.js';
+import position from './position.js';
+import borders from './borders.js';
+import coordconv from './coordconv.js';
+import siamese from './siamese.js';
 
-export const LABS = [shift];
+export const LABS = [shift, pooling, sweep, layers, position, borders, coordconv, siamese];

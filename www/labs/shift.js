@@ -84,7 +84,16 @@ function imageOptions(manifest, modelId) {
 
 function modelLabel(model) {
   const accuracy = model.metrics?.test_accuracy_percent;
-  return accuracy === undefined ? model.id : `${model.id} (${accuracy.toFixed(1)}% test acc.)`;
+  return accuracy === undefined ? model.id : `${model.id} · ${accuracy.toFixed(1)}%`;
+}
+
+// What the chosen model is, in one line under the controls: its architecture and test accuracy.
+function modelSummary(model) {
+  const accuracy = model.metrics?.test_accuracy_percent;
+  return [
+    `${model.id}: ${model.architecture ?? `${model.family} / ${model.variant}`}.`,
+    accuracy === undefined ? '' : ` Test accuracy ${accuracy.toFixed(1)}%.`,
+  ].join('');
 }
 
 // Feature shapes come as [c, h, w]; a flat vector is shown as one row.
@@ -157,7 +166,7 @@ export function mount(container, initial, ctx) {
   const meanAbs = metric('mean-abs', 'mean |difference|', 'Mean absolute value of the compensated difference over all channels and positions');
   const cosine = metric('cosine-distance', 'cosine distance', '1 − cosine similarity of feat(shift(x)) and shift(feat(x)); 0 means identical up to scale');
   const strideNote = h('p', { class: 'note warn', dataset: { testid: 'stride-note' } });
-  const modelNote = h('p', { class: 'note', dataset: { testid: 'empty-note' } });
+  const modelNote = h('p', { class: 'note', dataset: { testid: 'model-note' } });
 
   const exportButton = (label, onclick) => h('button', { type: 'button', onclick, disabled: true }, label);
   const exportButtons = [
@@ -248,6 +257,7 @@ export function mount(container, initial, ctx) {
 
   async function render(wanted) {
     const model = modelById(manifest, wanted.model);
+    modelNote.textContent = modelSummary(model);
     const probe = model.probes.find((p) => p.name === wanted.layer);
     const input = model.inputs[0];
     const view = await client.call('shiftView', {
@@ -304,7 +314,9 @@ export function mount(container, initial, ctx) {
     differenceGrid.draw(difference, d.width, d.height, diffShown, channelTitles(diffShown));
     differenceLegend.set(differenceBar, difference.lo, difference.hi);
     meanAbs.value.textContent = formatNumber(view.difference.meanAbs);
+    meanAbs.value.dataset.value = view.difference.meanAbs;
     cosine.value.textContent = formatNumber(view.difference.cosineDistance);
+    cosine.value.dataset.value = view.difference.cosineDistance;
     strideNote.textContent = view.difference.exact
       ? ''
       : `The shift (${wanted.dx}, ${wanted.dy}) is not a multiple of this layer’s stride ${probe.stride}: the ` +

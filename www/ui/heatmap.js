@@ -43,7 +43,7 @@ export function colorLegend({ testid, caption }) {
   const bar = pixelCanvas({ class: 'pixelated legend-bar' });
   const lo = h('span', { class: 'legend-lo' });
   const hi = h('span', { class: 'legend-hi' });
-  const el = h('figure', { class: 'legend', dataset: { testid } }, bar, h('figcaption', {}, lo, h('span', {}, caption), hi));
+  const el = h('figure', { class: 'legend', dataset: { testid } }, bar, h('figcaption', {}, lo, h('span', { class: 'legend-caption' }, caption), hi));
   return {
     el,
     set(rgba, low, high) {
