@@ -190,6 +190,39 @@ impl Pool {
         Ok(stages)
     }
 
+    /// The operator split into single-purpose steps: a window at stride 1
+    /// (max, average or blur), then a plain subsample. Applying the steps in
+    /// turn gives exactly `apply_1d`/`apply_2d`, so the lab can show which step
+    /// is not shift-equivariant (only the subsample is).
+    pub fn steps(&self) -> Vec<Pool> {
+        let subsample = |stride: usize| (stride > 1).then_some(Pool::Subsample { stride });
+        match *self {
+            Pool::MaxPool { k, stride } => [Some(Pool::DenseMax { k }), subsample(stride)]
+                .into_iter()
+                .flatten()
+                .collect(),
+            Pool::AvgPool { k, stride } => {
+                [Some(Pool::AvgPool { k, stride: 1 }), subsample(stride)]
+                    .into_iter()
+                    .flatten()
+                    .collect()
+            }
+            Pool::BlurPool { blur, stride } => [Some(Pool::Blur(blur)), subsample(stride)]
+                .into_iter()
+                .flatten()
+                .collect(),
+            Pool::MaxBlurPool { blur, stride } => [
+                Some(Pool::DenseMax { k: 2 }),
+                Some(Pool::Blur(blur)),
+                subsample(stride),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+            Pool::Subsample { .. } | Pool::DenseMax { .. } | Pool::Blur(_) => vec![*self],
+        }
+    }
+
     pub fn apply_1d(&self, x: &[f32], boundary: Boundary) -> Result<Vec<f32>> {
         if x.is_empty() {
             return Err(err!("cannot pool an empty signal"));
@@ -265,9 +298,26 @@ fn mean_abs_diff(a: &[f32], b: &[f32]) -> f32 {
 /// Input shifts are circular; with `Boundary::Circular` and `r` dividing the
 /// length, the first case is exact. Other boundaries count their edge effects as error.
 pub fn equivariance_error(op: &Pool, x: &[f32], s: isize, boundary: Boundary) -> Result<f32> {
-    let y = op.apply_1d(x, boundary)?;
-    let ys = op.apply_1d(&shift_1d(x, s), boundary)?;
-    let r = op.stride() as isize;
+    chain_equivariance_error(std::slice::from_ref(op), x, s, boundary)
+}
+
+/// Apply `ops` one after the other.
+pub fn apply_chain_1d(ops: &[Pool], x: &[f32], boundary: Boundary) -> Result<Vec<f32>> {
+    ops.iter()
+        .try_fold(x.to_vec(), |signal, op| op.apply_1d(&signal, boundary))
+}
+
+/// `equivariance_error` of the operators `ops` applied in turn (e.g. the first
+/// steps of `Pool::steps`), whose stride is the product of theirs.
+pub fn chain_equivariance_error(
+    ops: &[Pool],
+    x: &[f32],
+    s: isize,
+    boundary: Boundary,
+) -> Result<f32> {
+    let y = apply_chain_1d(ops, x, boundary)?;
+    let ys = apply_chain_1d(ops, &shift_1d(x, s), boundary)?;
+    let r = ops.iter().map(Pool::stride).product::<usize>() as isize;
     if s % r == 0 {
         return Ok(mean_abs_diff(&ys, &shift_1d(&y, s / r)));
     }
@@ -502,6 +552,58 @@ mod tests {
             );
         }
         assert!(downsample(&image, 3, None, Circular).is_err());
+    }
+
+    #[test]
+    fn steps_compose_to_the_operator() {
+        let x = [3., 1., 4., 1., 5., 9., 2., 6., 5., 3., 5.];
+        let ops = [
+            MAX_POOL,
+            Pool::MaxPool { k: 3, stride: 2 },
+            Pool::AvgPool { k: 2, stride: 2 },
+            Pool::AvgPool { k: 3, stride: 3 },
+            Pool::Subsample { stride: 2 },
+            Pool::DenseMax { k: 2 },
+            Pool::BlurPool {
+                blur: Blur::Tri3,
+                stride: 2,
+            },
+            Pool::MaxBlurPool {
+                blur: Blur::Rect2,
+                stride: 2,
+            },
+            Pool::MaxBlurPool {
+                blur: Blur::Bin5,
+                stride: 2,
+            },
+        ];
+        for op in ops {
+            for boundary in [Zero, Circular, Reflect] {
+                let chained = op.steps().iter().fold(x.to_vec(), |signal, step| {
+                    step.apply_1d(&signal, boundary).unwrap()
+                });
+                assert!(
+                    close(&chained, &op.apply_1d(&x, boundary).unwrap()),
+                    "{op:?} {boundary:?}"
+                );
+            }
+        }
+        assert_eq!(
+            Pool::MaxBlurPool {
+                blur: Blur::Bin5,
+                stride: 2
+            }
+            .steps(),
+            [
+                Pool::DenseMax { k: 2 },
+                Pool::Blur(Blur::Bin5),
+                Pool::Subsample { stride: 2 }
+            ]
+        );
+        assert_eq!(
+            Pool::MaxPool { k: 2, stride: 1 }.steps(),
+            [Pool::DenseMax { k: 2 }]
+        );
     }
 
     #[test]
