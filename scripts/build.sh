@@ -7,9 +7,9 @@ cd "$ROOT"
 step "building the wasm core"
 # The dev profile is tuned in Cargo.toml (dependencies at opt-level 3) and shared with the
 # wasm browser tests, so tract is compiled once for wasm32.
-cargo build --lib --target "$WASM_TARGET"
+CARGO_TARGET_DIR="$WASM_TARGET_DIR" cargo build --lib --target "$WASM_TARGET"
 wasm-bindgen --target web --no-typescript --out-dir www/pkg \
-  "$CARGO_TARGET_DIR/$WASM_TARGET/debug/shiftlab.wasm"
+  "$WASM_TARGET_DIR/$WASM_TARGET/debug/shiftlab.wasm"
 
 mkdir -p www/vendor
 cp node_modules/uplot/dist/uPlot.esm.js node_modules/uplot/dist/uPlot.min.css www/vendor/

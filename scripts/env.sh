@@ -2,6 +2,10 @@
 # One target directory outside the clone serves every build (native tests, wasm tests,
 # page wasm), so a warm machine never compiles tract twice.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/shiftlab/target}"
+# The wasm builds may use a directory of their own, so that a developer can build
+# native and wasm at the same time (cargo locks a target directory while it builds).
+WASM_TARGET_DIR="${SHIFTLAB_WASM_TARGET_DIR:-$CARGO_TARGET_DIR}"
+export WASM_TARGET_DIR
 export PATH="$HOME/.cargo/bin:$PATH"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export ROOT

@@ -13,7 +13,7 @@ step "native tests (core units, properties, models against golden outputs and ma
 cargo test
 
 step "wasm tests in headless Chromium (shipped models against golden outputs)"
-CHROMEDRIVER=/usr/bin/chromedriver \
+CARGO_TARGET_DIR="$WASM_TARGET_DIR" CHROMEDRIVER=/usr/bin/chromedriver \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --target "$WASM_TARGET" --test browser
 
