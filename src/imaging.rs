@@ -249,6 +249,73 @@ pub fn prepare(
     })
 }
 
+/// Fit `img` to the input of `spec`, scale its content by `scale` about the
+/// centre (bilinear; > 1 zooms in) and normalise. Uncovered pixels follow
+/// `mode`: black, wrapped around (circular), or real content of the larger fit
+/// (crop, as in `prepare`). `scale = 1` gives exactly `prepare(img, spec, 0, 0, mode)`.
+pub fn prepare_scaled(
+    img: &Image,
+    spec: &InputSpec,
+    scale: f32,
+    mode: ShiftMode,
+) -> Result<Prepared> {
+    let (c, h, w) = spec.validate()?;
+    if img.width == 0 || img.height == 0 {
+        return Err(err!("the image is empty"));
+    }
+    if !(scale.is_finite() && scale > 0.0) {
+        return Err(err!("a scale factor must be positive, got {scale}"));
+    }
+    let margin = if mode == ShiftMode::Crop {
+        CROP_MARGIN
+    } else {
+        0
+    };
+    let source = to_planes(&fit(img, w + 2 * margin, h + 2 * margin), c);
+    let (sh, sw) = (h + 2 * margin, w + 2 * margin);
+    // Source coordinate of output pixel `x`: pixel centres scaled about the centre.
+    let back = |x: usize, n: usize| {
+        let centre = n as f64 / 2.0;
+        (x as f64 + 0.5 - centre) / f64::from(scale) + centre - 0.5 + margin as f64
+    };
+    let sample = |plane: &[f32], sy: i64, sx: i64| -> f32 {
+        let (sy, sx) = match mode {
+            ShiftMode::Circular => (sy.rem_euclid(sh as i64), sx.rem_euclid(sw as i64)),
+            ShiftMode::Black | ShiftMode::Crop => {
+                if !(0..sh as i64).contains(&sy) || !(0..sw as i64).contains(&sx) {
+                    return 0.0;
+                }
+                (sy, sx)
+            }
+        };
+        plane[sy as usize * sw + sx as usize]
+    };
+    let mut data = vec![0.0f32; c * h * w];
+    for ch in 0..c {
+        let plane = &source.data[ch * sh * sw..(ch + 1) * sh * sw];
+        for y in 0..h {
+            let fy = back(y, h);
+            let (y0, ty) = (fy.floor() as i64, (fy - fy.floor()) as f32);
+            for x in 0..w {
+                let fx = back(x, w);
+                let (x0, tx) = (fx.floor() as i64, (fx - fx.floor()) as f32);
+                let top = sample(plane, y0, x0) * (1.0 - tx) + sample(plane, y0, x0 + 1) * tx;
+                let bottom =
+                    sample(plane, y0 + 1, x0) * (1.0 - tx) + sample(plane, y0 + 1, x0 + 1) * tx;
+                data[(ch * h + y) * w + x] = top * (1.0 - ty) + bottom * ty;
+            }
+        }
+    }
+    let planes = Tensor {
+        shape: vec![c, h, w],
+        data,
+    };
+    Ok(Prepared {
+        preview: planes_to_image(&planes),
+        tensor: normalise(&planes, spec),
+    })
+}
+
 /// The `w × h` window at `(left, top)` of `[c, H, W]` planes; black outside.
 fn crop_window(src: &Tensor, left: i64, top: i64, w: usize, h: usize) -> Tensor {
     let (c, sh, sw) = crate::shift::plane_dims(src);

@@ -39,7 +39,11 @@ fn parse(bytes: &[u8]) -> Result<InferenceModel> {
     if bytes.is_empty() {
         return Err(err!("the ONNX file is empty"));
     }
+    // The input facts are set from the caller's shapes; shapes recorded inside the
+    // file would pin a fully convolutional model to its export size.
     tract_onnx::onnx()
+        .with_ignore_output_shapes(true)
+        .with_ignore_value_info(true)
         .model_for_read(&mut &bytes[..])
         .map_err(|e| explain("not a readable ONNX model", e))
 }

@@ -10,10 +10,6 @@
 
 import { poolingHandlers } from './compute/pooling.js';
 import { sweepHandlers } from './compute/sweep.js';
-import { positionHandlers } from './compute/position.js';
-import { bordersHandlers } from './compute/borders.js';
-import { coordconvHandlers } from './compute/coordconv.js';
-import { siameseHandlers } from './compute/siamese.js';
 
 class Cancelled extends Error {
   constructor() {
@@ -89,10 +85,6 @@ function urlOf(ref) {
 const HANDLERS = {
   ...poolingHandlers,
   ...sweepHandlers,
-  ...positionHandlers,
-  ...bordersHandlers,
-  ...coordconvHandlers,
-  ...siameseHandlers,
   // Decodes (and caches) an image; answers its size, or the decoder's message.
   async loadImage({ image }, job, core) {
     const { width, height } = await imageFor(core, image);

@@ -6,7 +6,10 @@
 //! one by name against the files on disk, for the CLI and the end-to-end tests
 //! that compare the page's numbers with native ones.
 
+pub mod layerwise;
+pub mod pooling_lab;
 pub mod shift_view;
+pub mod sweep;
 
 use crate::library::Library;
 use crate::{Result, err};
@@ -22,6 +25,10 @@ pub(crate) fn options<T: DeserializeOwned>(value: Value, what: &str) -> Result<T
 pub fn run_native(lib: &Library, name: &str, opts: Value) -> Result<Value> {
     match name {
         "shift-view" => shift_view::native(lib, opts),
+        "sweep" => sweep::native(lib, opts),
+        "shift-metrics" => sweep::native_metrics(lib, opts),
+        "layerwise" => layerwise::native(lib, opts),
+        "pooling" => pooling_lab::native(lib, opts),
         other => Err(err!("unknown experiment \"{other}\"")),
     }
 }

@@ -15,6 +15,10 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
+mod layerwise;
+mod pooling_lab;
+mod sweep;
+
 pub(crate) type JsResult<T> = Result<T, JsError>;
 
 pub(crate) fn js_err(e: Error) -> JsError {

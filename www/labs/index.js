@@ -5,9 +5,5 @@ import shift from './shift.js';
 import pooling from './pooling.js';
 import sweep from './sweep.js';
 import layers from './layers.js';
-import position from './position.js';
-import borders from './borders.js';
-import coordconv from './coordconv.js';
-import siamese from './siamese.js';
 
-export const LABS = [shift, pooling, sweep, layers, position, borders, coordconv, siamese];
+export const LABS = [shift, pooling, sweep, layers];

@@ -1,0 +1,237 @@
+//! Lab 3, layer by layer (Zhang 2019, Fig. 5): for every probed layer, the
+//! cosine distance between the features of a circularly shifted input and the
+//! circularly shifted features of the original, over every input shift
+//! (Δx, Δy) of one period of the deepest layer's stride, averaged over images.
+//! The feature shift is the input shift divided by the layer's stride, rounded
+//! to the nearest feature pixel (exact when the stride divides the shift).
+
+use crate::imaging::{Image, InputSpec, prepare};
+use crate::metrics::cosine_distance;
+use crate::model::ProbeModel;
+use crate::shift::{ShiftMode, shift_planes};
+use crate::{Result, Tensor, err};
+use serde::{Deserialize, Serialize};
+
+/// Largest period: the grid has period² shifted inputs per image.
+pub const MAX_PERIOD: usize = 16;
+
+/// A probed layer: its ONNX node, display name and total stride.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Layer {
+    pub node: String,
+    pub name: String,
+    pub stride: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LayerwiseOptions {
+    #[serde(flatten)]
+    pub input: InputSpec,
+    pub layers: Vec<Layer>,
+}
+
+impl LayerwiseOptions {
+    /// One period of the deepest layer: shifts 0 … period−1 in x and in y.
+    pub fn period(&self) -> Result<usize> {
+        let period = self.layers.iter().map(|l| l.stride).max().unwrap_or(0);
+        if self.layers.iter().any(|l| l.stride == 0) || period == 0 {
+            return Err(err!("every layer needs a stride of at least 1"));
+        }
+        if period > MAX_PERIOD {
+            return Err(err!(
+                "a stride of {period} gives too large a grid (at most {MAX_PERIOD})"
+            ));
+        }
+        Ok(period)
+    }
+}
+
+/// Per-layer sums of the distance grids (row-major over (Δy, Δx)), so that
+/// images can be measured in batches and merged.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LayerwiseSums {
+    pub images: usize,
+    pub period: usize,
+    pub sums: Vec<Vec<f64>>,
+}
+
+impl LayerwiseSums {
+    pub fn merge(&mut self, other: &LayerwiseSums) -> Result<()> {
+        if self.images == 0 {
+            *self = other.clone();
+            return Ok(());
+        }
+        if other.period != self.period || other.sums.len() != self.sums.len() {
+            return Err(err!(
+                "cannot merge layer-by-layer sums of different settings"
+            ));
+        }
+        self.images += other.images;
+        for (acc, add) in self.sums.iter_mut().zip(&other.sums) {
+            for (a, b) in acc.iter_mut().zip(add) {
+                *a += b;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn finish(&self, layers: &[Layer]) -> Result<LayerwiseResult> {
+        if self.images == 0 {
+            return Err(err!("no image was measured"));
+        }
+        if layers.len() != self.sums.len() {
+            return Err(err!(
+                "{} layers for {} grids",
+                layers.len(),
+                self.sums.len()
+            ));
+        }
+        let n = self.images as f64;
+        let layers = layers
+            .iter()
+            .zip(&self.sums)
+            .map(|(layer, sums)| {
+                let grid: Vec<f32> = sums.iter().map(|s| (s / n) as f32).collect();
+                LayerGrid {
+                    name: layer.name.clone(),
+                    stride: layer.stride,
+                    mean: sums.iter().sum::<f64>() / (n * sums.len() as f64),
+                    grid,
+                }
+            })
+            .collect();
+        Ok(LayerwiseResult {
+            images: self.images,
+            period: self.period,
+            layers,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LayerGrid {
+    pub name: String,
+    pub stride: usize,
+    /// Mean cosine distance at each (Δy, Δx), row-major, period × period.
+    pub grid: Vec<f32>,
+    /// Mean over the grid and the images.
+    pub mean: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LayerwiseResult {
+    pub images: usize,
+    pub period: usize,
+    pub layers: Vec<LayerGrid>,
+}
+
+/// The distance grids of `images`, summed.
+pub fn layerwise_sums(
+    model: &ProbeModel,
+    images: &[Image],
+    opts: &LayerwiseOptions,
+) -> Result<LayerwiseSums> {
+    let period = opts.period()?;
+    let probe_index = opts
+        .layers
+        .iter()
+        .map(|l| {
+            model
+                .probes()
+                .iter()
+                .position(|p| *p == l.node)
+                .ok_or_else(|| err!("layer \"{}\" is not probed by this model", l.node))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let cells = period * period;
+    let mut sums = LayerwiseSums {
+        images: 0,
+        period,
+        sums: vec![vec![0.0; cells]; opts.layers.len()],
+    };
+    for img in images {
+        // Row-major over (Δy, Δx); (0, 0) first is the original.
+        let tensors = (0..cells)
+            .map(|k| {
+                let (dy, dx) = ((k / period) as i64, (k % period) as i64);
+                prepare(img, &opts.input, dx, dy, ShiftMode::Circular).map(|p| p.tensor)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let batch = Tensor::stack(&tensors)?;
+        let run = model.run(&[&batch.data], cells)?;
+        for ((layer, &probe), acc) in opts.layers.iter().zip(&probe_index).zip(&mut sums.sums) {
+            let features = &run.features[probe].1;
+            if features.shape.len() != 4 {
+                return Err(err!(
+                    "layer \"{}\" is not a feature map (shape {:?})",
+                    layer.name,
+                    features.shape
+                ));
+            }
+            let original = features.item(0);
+            let s = layer.stride as f64;
+            for (k, cell) in acc.iter_mut().enumerate() {
+                let (dy, dx) = ((k / period) as f64, (k % period) as f64);
+                let expected = shift_planes(
+                    &original,
+                    (dx / s).round() as i64,
+                    (dy / s).round() as i64,
+                    ShiftMode::Circular,
+                );
+                *cell += f64::from(cosine_distance(&features.item(k).data, &expected.data)?);
+            }
+        }
+        sums.images += 1;
+    }
+    Ok(sums)
+}
+
+/// Images per batch of the page's worker and of the native run, so both sum in
+/// the same order.
+pub const LAYERWISE_BATCH: usize = 4;
+
+pub fn layerwise(
+    model: &ProbeModel,
+    images: &[Image],
+    opts: &LayerwiseOptions,
+) -> Result<LayerwiseResult> {
+    if images.is_empty() {
+        return Err(err!("the layer-by-layer view needs at least one image"));
+    }
+    let mut sums = LayerwiseSums::default();
+    for chunk in images.chunks(LAYERWISE_BATCH) {
+        sums.merge(&layerwise_sums(model, chunk, opts)?)?;
+    }
+    sums.finish(&opts.layers)
+}
+
+#[derive(Deserialize)]
+struct NativeOptions {
+    model: String,
+    /// The first `count` held-out images.
+    count: usize,
+}
+
+/// `shiftlab experiment layerwise '{"model": "digits-maxpool", "count": 32}'`:
+/// every probe layer of the manifest, over the first `count` held-out digits.
+pub fn native(lib: &crate::library::Library, opts: serde_json::Value) -> Result<serde_json::Value> {
+    let o: NativeOptions = super::options(opts, "layerwise")?;
+    let (entry, model) = lib.model(&o.model)?;
+    let mut images = super::sweep::held_out_images(lib, &o.model)?;
+    images.truncate(o.count);
+    let opts = LayerwiseOptions {
+        input: entry.inputs[0].spec.clone(),
+        layers: entry
+            .probes
+            .iter()
+            .map(|p| Layer {
+                node: p.node.clone(),
+                name: p.name.clone(),
+                stride: p.stride,
+            })
+            .collect(),
+    };
+    serde_json::to_value(layerwise(&model, &images, &opts)?).map_err(|e| err!("{e}"))
+}
