@@ -3,7 +3,7 @@
 //! the shipped digit models.
 #![cfg(not(target_arch = "wasm32"))]
 
-use shiftlab::experiments::layerwise::{Layer, LayerwiseOptions, LayerwiseResult, layerwise};
+use shiftlab::experiments::layerwise::{LayerwiseOptions, LayerwiseResult, layerwise};
 use shiftlab::experiments::sweep::{
     Direction, MetricOptions, SweepSpec, Transform, held_out_images, metric_sums, run_transforms,
     set_metrics, summarise, transforms,
@@ -29,19 +29,7 @@ fn spec(direction: Direction, range: i64) -> SweepSpec {
 }
 
 fn layers_of(lib: &Library, id: &str) -> LayerwiseOptions {
-    let entry = lib.entry(id).unwrap();
-    LayerwiseOptions {
-        input: entry.inputs[0].spec.clone(),
-        layers: entry
-            .probes
-            .iter()
-            .map(|p| Layer {
-                node: p.node.clone(),
-                name: p.name.clone(),
-                stride: p.stride,
-            })
-            .collect(),
-    }
+    LayerwiseOptions::of_entry(lib.entry(id).unwrap())
 }
 
 fn layerwise_of(lib: &Library, id: &str, count: usize) -> LayerwiseResult {

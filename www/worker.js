@@ -8,6 +8,7 @@
 // Models and images are referenced by a caller-chosen key and loaded on first use, so every
 // request is self-contained and the big buffers cross the thread boundary once.
 
+import { imageFor, modelFor } from './compute/assets.js';
 import { poolingHandlers } from './compute/pooling.js';
 import { sweepHandlers } from './compute/sweep.js';
 
@@ -36,51 +37,7 @@ const ready = (async () => {
 // console free of a duplicate "uncaught" report.
 ready.catch(() => {});
 
-const models = new Map(); // key → Promise<core.Model>
-const images = new Map(); // key → Promise<{width, height, rgba}>
 const jobs = new Map(); // request id → job (for cancel)
-
-async function download(url) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`could not download ${url}: HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
-}
-
-// A failed load is forgotten, so the next request tries again.
-function cached(map, key, load) {
-  let entry = map.get(key);
-  if (!entry) {
-    entry = load();
-    map.set(key, entry);
-    entry.catch(() => map.delete(key));
-  }
-  return entry;
-}
-
-// ref: { key, url, inputShapes, probes } or { key, bytes, inputShapes, probes };
-// inputShapes: [[c,h,w], ...], probes: ONNX node names whose outputs `run` returns as features.
-// Bytes (a user's file) replace what the key held, but only once they have loaded: a broken
-// file leaves the previous one in place.
-async function modelFor(core, ref) {
-  if (ref.bytes) return remember(models, ref.key, new core.Model(ref.bytes, ref.inputShapes, ref.probes));
-  return cached(models, ref.key, async () => new core.Model(await download(urlOf(ref)), ref.inputShapes, ref.probes));
-}
-
-// ref: { key, url } or { key, bytes }, with bytes treated as for models.
-async function imageFor(core, ref) {
-  if (ref.bytes) return remember(images, ref.key, core.decodeImage(ref.bytes));
-  return cached(images, ref.key, async () => core.decodeImage(await download(urlOf(ref))));
-}
-
-function remember(map, key, value) {
-  map.set(key, Promise.resolve(value));
-  return value;
-}
-
-function urlOf(ref) {
-  if (!ref.url) throw new Error(`"${ref.key}" is not loaded any more; please load it again`);
-  return ref.url;
-}
 
 const HANDLERS = {
   ...poolingHandlers,

@@ -32,6 +32,22 @@ pub struct LayerwiseOptions {
 }
 
 impl LayerwiseOptions {
+    /// Every probe layer of a shipped model, with its input.
+    pub fn of_entry(entry: &crate::manifest::ModelEntry) -> Self {
+        LayerwiseOptions {
+            input: entry.inputs[0].spec.clone(),
+            layers: entry
+                .probes
+                .iter()
+                .map(|p| Layer {
+                    node: p.node.clone(),
+                    name: p.name.clone(),
+                    stride: p.stride,
+                })
+                .collect(),
+        }
+    }
+
     /// One period of the deepest layer: shifts 0 … period−1 in x and in y.
     pub fn period(&self) -> Result<usize> {
         let period = self.layers.iter().map(|l| l.stride).max().unwrap_or(0);
@@ -221,17 +237,6 @@ pub fn native(lib: &crate::library::Library, opts: serde_json::Value) -> Result<
     let (entry, model) = lib.model(&o.model)?;
     let mut images = super::sweep::held_out_images(lib, &o.model)?;
     images.truncate(o.count);
-    let opts = LayerwiseOptions {
-        input: entry.inputs[0].spec.clone(),
-        layers: entry
-            .probes
-            .iter()
-            .map(|p| Layer {
-                node: p.node.clone(),
-                name: p.name.clone(),
-                stride: p.stride,
-            })
-            .collect(),
-    };
+    let opts = LayerwiseOptions::of_entry(&entry);
     serde_json::to_value(layerwise(&model, &images, &opts)?).map_err(|e| err!("{e}"))
 }

@@ -6,49 +6,11 @@
 // model: { key, url, inputShapes, probes } (models.js modelRef); image: { key, url } or
 // { key, bytes }; heldOut: { url, imageShape, count } (raw u8 pixels, the first `count` images).
 
-const models = new Map(); // key → Promise<core.Model>
-const images = new Map(); // key → Promise<{ width, height, rgba }>
-const pixelFiles = new Map(); // url → Promise<Uint8Array>
-
-async function download(url) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`could not download ${url}: HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
-}
-
-// A failed load is forgotten, so the next request tries again.
-function cached(map, key, load) {
-  let entry = map.get(key);
-  if (!entry) {
-    entry = load();
-    map.set(key, entry);
-    entry.catch(() => map.delete(key));
-  }
-  return entry;
-}
-
-function modelOf(core, ref) {
-  const key = `${ref.key}|${ref.probes.join(',')}`;
-  return cached(models, key, async () => new core.Model(await download(ref.url), ref.inputShapes, ref.probes));
-}
-
-function imageOf(core, ref) {
-  if (ref.bytes) {
-    const image = core.decodeImage(ref.bytes);
-    images.set(ref.key, Promise.resolve(image));
-    return image;
-  }
-  if (!ref.url) {
-    const known = images.get(ref.key);
-    if (known) return known;
-    throw new Error('the uploaded image is not loaded any more; please upload it again');
-  }
-  return cached(images, ref.key, async () => core.decodeImage(await download(ref.url)));
-}
+import { fileFor, imageFor, modelFor } from './assets.js';
 
 // The first `count` images of a held-out set and the size of one.
 async function heldOutPixels({ url, imageShape, count }) {
-  const bytes = await cached(pixelFiles, url, () => download(url));
+  const bytes = await fileFor(url);
   const size = imageShape.reduce((a, b) => a * b, 1);
   const available = Math.floor(bytes.length / size);
   if (count > available) throw new Error(`the held-out set has ${available} images, not ${count}`);
@@ -58,12 +20,12 @@ async function heldOutPixels({ url, imageShape, count }) {
 export const sweepHandlers = {
   // Upload check: decodes (and keeps) an image for the sweep lab.
   async sweepLoadImage({ image }, job, core) {
-    const { width, height } = await imageOf(core, image);
+    const { width, height } = await imageFor(core, image);
     return { width, height };
   },
 
   async sweepRun({ model, image, opts, spec, batchSize = 16 }, job, core) {
-    const [m, img] = await Promise.all([modelOf(core, model), imageOf(core, image)]);
+    const [m, img] = await Promise.all([modelFor(core, model), imageFor(core, image)]);
     const transforms = core.sweepTransforms(spec);
     const rows = [];
     const previews = [];
@@ -83,8 +45,8 @@ export const sweepHandlers = {
   },
 
   async shiftMetrics({ model, image, heldOut, opts }, job, core) {
-    const m = await modelOf(core, model);
-    if (image) return core.finishShiftMetrics(core.shiftMetricSumsOfImage(m, await imageOf(core, image), opts));
+    const m = await modelFor(core, model);
+    if (image) return core.finishShiftMetrics(core.shiftMetricSumsOfImage(m, await imageFor(core, image), opts));
     const { bytes, size } = await heldOutPixels(heldOut);
     const batch = core.metricBatch();
     let sums = null;
@@ -99,7 +61,7 @@ export const sweepHandlers = {
   },
 
   async layerwise({ model, heldOut, opts }, job, core) {
-    const m = await modelOf(core, model);
+    const m = await modelFor(core, model);
     const { bytes, size } = await heldOutPixels(heldOut);
     const batch = core.layerwiseBatch();
     let sums = null;
