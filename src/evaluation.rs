@@ -1,6 +1,7 @@
 //! Re-measuring a model's headline metric from its manifest `eval` recipe, so the
 //! numbers the page and the README show are numbers the repository reproduces.
 
+use crate::datasets::{clevr, red_green};
 use crate::imaging::{Image, prepare};
 use crate::manifest::ModelEntry;
 use crate::metrics;
@@ -13,36 +14,161 @@ use std::path::Path;
 /// Items per tract run: large enough to amortise the call, small enough for the page.
 pub const BATCH: usize = 64;
 
-/// A classifier scored on shipped held-out images stored as raw u8 pixels.
+/// How a manifest's `eval` says to re-measure: on shipped held-out images, or on
+/// test sets the core's generators draw again from a seed.
 #[derive(Debug, Deserialize)]
-struct ShippedImages {
-    metric: String,
-    images: String,
-    labels: String,
-    /// `[h, w]` (grey) or `[c, h, w]` per image.
-    image_shape: Vec<usize>,
+#[serde(untagged)]
+enum Recipe {
+    /// A classifier scored on shipped held-out images stored as raw u8 pixels;
+    /// `image_shape` is `[h, w]` (grey) or `[c, h, w]` per image.
+    Shipped {
+        metric: String,
+        images: String,
+        labels: String,
+        image_shape: Vec<usize>,
+        #[serde(default)]
+        tolerance_percent: f64,
+    },
+    /// Red-Green classifiers on freshly generated test splits.
+    RedGreen {
+        // Only tells the variants apart.
+        #[serde(rename = "generator")]
+        _generator: RedGreenName,
+        splits: Vec<RedGreenSplit>,
+        #[serde(default)]
+        tolerance_percent: f64,
+    },
+    /// Coordinate regression on a not-so-Clevr split: mean Euclidean error in pixels.
+    Clevr {
+        #[serde(rename = "generator")]
+        _generator: ClevrName,
+        metric: String,
+        split: String,
+        seed: u64,
+        tolerance_px: f64,
+    },
 }
 
-/// The measured value of the entry's headline metric and its name.
-pub fn remeasure(entry: &ModelEntry, onnx: &[u8], models_dir: &Path) -> Result<(String, f64)> {
-    let recipe: ShippedImages = serde_json::from_value(entry.eval.clone())
+#[derive(Debug, Deserialize)]
+enum RedGreenName {
+    #[serde(rename = "red-green")]
+    RedGreen,
+}
+
+#[derive(Debug, Deserialize)]
+enum ClevrName {
+    #[serde(rename = "clevr")]
+    Clevr,
+}
+
+#[derive(Debug, Deserialize)]
+struct RedGreenSplit {
+    split: String,
+    n: usize,
+    seed: u64,
+    metric: String,
+}
+
+/// One re-measured metric: its manifest name, the value and how far it may be
+/// from the manifest's (float summation order differs between PyTorch and tract).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measured {
+    pub metric: String,
+    pub value: f64,
+    pub tolerance: f64,
+}
+
+/// Re-measure every headline metric the entry's `eval` recipe names.
+pub fn remeasure(entry: &ModelEntry, onnx: &[u8], models_dir: &Path) -> Result<Vec<Measured>> {
+    let recipe: Recipe = serde_json::from_value(entry.eval.clone())
         .map_err(|e| err!("{}: unsupported eval recipe: {e}", entry.id))?;
-    let read = |name: &str| {
-        std::fs::read(models_dir.join(name)).map_err(|e| err!("cannot read models/{name}: {e}"))
-    };
-    let pixels = read(&recipe.images)?;
-    let labels = read(&recipe.labels)?;
-    let images = u8_images(&pixels, &recipe.image_shape)?;
-    if images.len() != labels.len() {
-        return Err(err!("{} images but {} labels", images.len(), labels.len()));
-    }
     let model = ProbeModel::load(onnx, &entry.input_shapes(), &[])?;
-    let predictions = classify(&model, entry, &images)?;
-    let labels: Vec<usize> = labels.iter().map(|&l| l as usize).collect();
-    Ok((
-        recipe.metric,
-        100.0 * f64::from(metrics::accuracy(&predictions, &labels)?),
-    ))
+    match recipe {
+        Recipe::Shipped {
+            metric,
+            images,
+            labels,
+            image_shape,
+            tolerance_percent,
+        } => {
+            let read = |name: &str| {
+                std::fs::read(models_dir.join(name))
+                    .map_err(|e| err!("cannot read models/{name}: {e}"))
+            };
+            let images = u8_images(&read(&images)?, &image_shape)?;
+            let labels = read(&labels)?;
+            if images.len() != labels.len() {
+                return Err(err!("{} images but {} labels", images.len(), labels.len()));
+            }
+            let predictions = classify(&model, entry, &images)?;
+            let labels: Vec<usize> = labels.iter().map(|&l| l as usize).collect();
+            let value = 100.0 * f64::from(metrics::accuracy(&predictions, &labels)?);
+            Ok(vec![Measured {
+                metric,
+                value,
+                tolerance: tolerance_percent,
+            }])
+        }
+        Recipe::RedGreen {
+            splits,
+            tolerance_percent,
+            ..
+        } => splits
+            .into_iter()
+            .map(|s| {
+                let data = red_green::generate(s.split.parse()?, s.n, s.seed)?;
+                let outputs = run_all(&model, &data.images)?;
+                let predictions = outputs
+                    .iter()
+                    .map(|o| metrics::top1(o))
+                    .collect::<Result<Vec<_>>>()?;
+                let labels: Vec<usize> = data.targets.data.iter().map(|&t| t as usize).collect();
+                let value = 100.0 * f64::from(metrics::accuracy(&predictions, &labels)?);
+                Ok(Measured {
+                    metric: s.metric,
+                    value,
+                    tolerance: tolerance_percent,
+                })
+            })
+            .collect(),
+        Recipe::Clevr {
+            metric,
+            split,
+            seed,
+            tolerance_px,
+            ..
+        } => {
+            let data = clevr::generate(split.parse()?, seed)?;
+            let outputs = run_all(&model, &data.images)?;
+            let total: f64 = outputs
+                .iter()
+                .zip(data.targets.data.chunks_exact(2))
+                .map(|(o, t)| {
+                    f64::hypot(f64::from(o[0] - t[0]), f64::from(o[1] - t[1]))
+                        * clevr::CANVAS as f64
+                })
+                .sum();
+            let value = total / outputs.len().max(1) as f64;
+            Ok(vec![Measured {
+                metric,
+                value,
+                tolerance: tolerance_px,
+            }])
+        }
+    }
+}
+
+/// The model's output for every item of a `[n, c, h, w]` batch, in chunks of `BATCH`.
+fn run_all(model: &ProbeModel, images: &Tensor) -> Result<Vec<Vec<f32>>> {
+    let n = images.shape[0];
+    let item: usize = images.shape[1..].iter().product();
+    let mut outputs = Vec::with_capacity(n);
+    for start in (0..n).step_by(BATCH) {
+        let count = BATCH.min(n - start);
+        let run = model.run(&[&images.data[start * item..(start + count) * item]], count)?;
+        outputs.extend((0..count).map(|i| run.output.item(i).data));
+    }
+    Ok(outputs)
 }
 
 /// Split raw u8 pixels (`[h, w]` grey or `[c, h, w]` planar per image) into images.

@@ -80,15 +80,20 @@ fn probe_layers_are_feature_maps_of_the_stated_stride() {
 #[test]
 fn headline_metrics_are_reproduced() {
     for entry in &manifest().models {
-        let (name, measured) = remeasure(entry, &onnx(entry), &models_dir()).unwrap();
-        let stated = entry.metric(&name).unwrap();
-        let tolerance = entry.eval["tolerance_percent"].as_f64().unwrap_or(0.0);
-        assert!(
-            // 1e-4 absorbs the f32 division; a single changed prediction moves the metric by far more.
-            (measured - stated).abs() <= tolerance + 1e-4,
-            "{}: {name} measured {measured}, manifest says {stated}",
-            entry.id
-        );
+        let measured = remeasure(entry, &onnx(entry), &models_dir()).unwrap();
+        assert!(!measured.is_empty(), "{}: nothing re-measured", entry.id);
+        for m in measured {
+            let stated = entry.metric(&m.metric).unwrap();
+            // The manifest rounds to two decimals; one changed prediction in 1,000 moves
+            // an accuracy by 0.1.
+            assert!(
+                (m.value - stated).abs() <= m.tolerance + 0.005,
+                "{}: {} measured {}, manifest says {stated}",
+                entry.id,
+                m.metric,
+                m.value
+            );
+        }
     }
 }
 

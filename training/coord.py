@@ -1,17 +1,20 @@
 """CoordConv pair (Liu et al. 2018, "An intriguing failing of convolutional neural networks and
 the CoordConv solution"): supervised coordinate regression on not-so-Clevr (one 9x9 white
 square on a 64x64 black canvas; targets = its centre (x, y) / 64), drawn by the Rust core
-(training/gen_data.sh).
+(training/gen_data.sh). Splits: uniform (random 80/20 of all 3136 positions) and quadrant
+(test = every position whose centre is in the bottom-right quadrant, never seen in training).
 
-  coord-plain-<split>      a plain CNN
-  coord-coordconv-<split>  the same CNN with CoordConv channels at its input: i, j in [-1, 1]
-                           (i along x / columns, j along y / rows) and r = sqrt(i^2 + j^2),
-                           added as constants inside the model, so the ONNX input stays 1x64x64
+  coord-plain-<split>      PlainNet: a standard small strided CNN (ReLU, global max pool, MLP)
+  coord-coordconv-<split>  CoordConvNet: i, j in [-1, 1] added as constant input channels inside
+                           the model (the ONNX input stays 1x64x64), then stride-1 convs with no
+                           nonlinearity, global max pool, linear -- Liu et al.'s recipe
 
-Both: conv3x3(16, s1) -> conv3x3(32, s2) -> conv3x3(64, s2) -> conv3x3(64, s2), ReLU, zero
-padding 1, then HEAD: global max pool -> linear(64) -> ReLU -> linear(2). Splits: uniform
-(random 80/20 of all 3136 positions) and quadrant (test = every position whose centre is in
-the bottom-right quadrant, never seen in training).
+As in Liu et al. (whose conv baseline is a strided ReLU CNN and whose CoordConv regressor has
+no downsampling), the two nets differ in more than the coordinate channels. Controls run while
+choosing them (quadrant split, 20 epochs; see models/README.md): the PlainNet with i, j, r
+channels added at its input reached 3.2 px held-out error, a stride-1 ReLU version of
+CoordConvNet 3.0 px, the linear CoordConvNet 0.18 px. The radius channel r is left out
+(optional in the paper; Liu's regressor leaves it out too).
 
 Usage: python3 training/coord.py [plain-uniform coordconv-uniform plain-quadrant ...]
 """
@@ -27,65 +30,84 @@ import torch.nn.functional as F
 import common
 
 SEED = 0
-EPOCHS = 60
+EPOCHS = 20
 BATCH = 32
 LR = 1e-3
 CANVAS = 64
-CHANNELS = [16, 32, 64, 64]
-STRIDES = [2, 2, 2, 1]
 MODELS = ["plain-uniform", "coordconv-uniform", "plain-quadrant", "coordconv-quadrant"]
-HEAD = os.environ.get("COORD_HEAD", "maxpool")  # "maxpool" (shipped) or "flatten" (tried)
 
 
 class AddCoords(nn.Module):
-    """Concatenate i (x), j (y) in [-1, 1] and r = sqrt(i^2 + j^2) as constant channels."""
+    """Concatenate i (x, along columns) and j (y, along rows) in [-1, 1] as constant channels
+    (and r = sqrt(i^2 + j^2) if with_r)."""
 
-    def __init__(self, size):
+    def __init__(self, size, with_r=False):
         super().__init__()
         lin = torch.linspace(-1.0, 1.0, size)
         j, i = torch.meshgrid(lin, lin, indexing="ij")  # j varies along rows, i along columns
-        coords = torch.stack([i, j, torch.sqrt(i * i + j * j)])[None]
-        self.register_buffer("coords", coords)
+        chans = [i, j, torch.sqrt(i * i + j * j)] if with_r else [i, j]
+        self.register_buffer("coords", torch.stack(chans)[None])
 
     def forward(self, x):
         return torch.cat([x, self.coords.expand(x.shape[0], -1, -1, -1)], dim=1)
 
 
-class CoordNet(nn.Module):
-    def __init__(self, coordconv, head=HEAD):
+class PlainNet(nn.Module):
+    """A standard small CNN regressor: 3x3 convs (16, 32, 64, 64), strides (2, 2, 2, 1), zero
+    padding 1, ReLU, global max pool, linear(64) -> ReLU -> linear(2)."""
+
+    CHANNELS, STRIDES = [16, 32, 64, 64], [2, 2, 2, 1]
+
+    def __init__(self):
         super().__init__()
-        self.coordconv = coordconv
-        self.head = head
-        if coordconv:
-            self.addcoords = AddCoords(CANVAS)
-        c_in = 4 if coordconv else 1
-        size = CANVAS
-        for k, (c, s) in enumerate(zip(CHANNELS, STRIDES), 1):
+        c_in = 1
+        for k, (c, s) in enumerate(zip(self.CHANNELS, self.STRIDES), 1):
             setattr(self, f"conv{k}", nn.Conv2d(c_in, c, 3, stride=s, padding=1))
             setattr(self, f"relu{k}", nn.ReLU())
-            c_in, size = c, (size - 1) // s + 1
-        flat = c_in * size * size if head == "flatten" else c_in
-        self.fc1 = nn.Linear(flat, 64)
+            c_in = c
+        self.fc1 = nn.Linear(c_in, 64)
         self.relu_fc = nn.ReLU()
         self.fc2 = nn.Linear(64, 2)
 
     def forward(self, x):
-        if self.coordconv:
-            x = self.addcoords(x)
-        for k in range(1, len(CHANNELS) + 1):
+        for k in range(1, len(self.CHANNELS) + 1):
             x = getattr(self, f"relu{k}")(getattr(self, f"conv{k}")(x))
-        x = x.flatten(1) if self.head == "flatten" else x.amax(dim=(2, 3))
-        return self.fc2(self.relu_fc(self.fc1(x)))
+        return self.fc2(self.relu_fc(self.fc1(x.amax(dim=(2, 3)))))
+
+    def probes(self):
+        out, stride = [], 1
+        for k, s in enumerate(self.STRIDES, 1):
+            stride *= s
+            out.append((f"relu{k}", f"conv{k}", stride))
+        return out
 
 
-def probes(coordconv):
-    out, stride = [], 1
-    if coordconv:
-        out.append(("addcoords", "coords", 1))
-    for k, s in enumerate(STRIDES, 1):
-        stride *= s
-        out.append((f"relu{k}", f"conv{k}", stride))
-    return out
+class CoordConvNet(nn.Module):
+    """A CoordConv regressor in the style of Liu et al.'s: AddCoords (i, j) -> conv3x3(16) ->
+    conv3x3(16) -> conv1x1(16) -> conv1x1(16), all stride 1, zero padding 1 on the 3x3s, no
+    nonlinearity before the global max pool over the 64x64 map -> linear(2)."""
+
+    KERNELS = [3, 3, 1, 1]
+    CHANNELS = [16, 16, 16, 16]
+
+    def __init__(self):
+        super().__init__()
+        self.addcoords = AddCoords(CANVAS)
+        c_in = 3
+        for k, (kk, c) in enumerate(zip(self.KERNELS, self.CHANNELS), 1):
+            setattr(self, f"conv{k}", nn.Conv2d(c_in, c, kk, padding=kk // 2))
+            c_in = c
+        self.fc = nn.Linear(c_in, 2)
+
+    def forward(self, x):
+        x = self.addcoords(x)
+        for k in range(1, len(self.KERNELS) + 1):
+            x = getattr(self, f"conv{k}")(x)
+        return self.fc(x.amax(dim=(2, 3)))
+
+    def probes(self):
+        return [("addcoords", "input+coords", 1)] + [
+            (f"conv{k}", f"conv{k}", 1) for k in range(1, len(self.KERNELS) + 1)]
 
 
 def load(split):
@@ -102,7 +124,7 @@ def errors_px(model, x, y):
 
 def train(coordconv, xtr, ytr, tag):
     common.setup(SEED)
-    model = CoordNet(coordconv)
+    model = CoordConvNet() if coordconv else PlainNet()
     xt, yt = torch.from_numpy(xtr), torch.from_numpy(ytr)
     opt = torch.optim.Adam(model.parameters(), lr=LR)
     steps_per_epoch = (len(xt) + BATCH - 1) // BATCH
@@ -154,7 +176,7 @@ def main(which):
             input_specs=[{"name": "input", "shape": [1, CANVAS, CANVAS], "mean": [0.0],
                           "std": [1.0]}],
             output_spec={"name": "coords", "shape": [2], "kind": "coords"},
-            probes=probes(coordconv), verify_inputs=[xte[::97][:8]], golden_inputs=[xte[[0, 1]]])
+            probes=model.probes(), verify_inputs=[xte[::97][:8]], golden_inputs=[xte[[0, 1]]])
         entry = {
             "id": model_id,
             "file": fields["file"], "sha256": fields["sha256"],
@@ -165,11 +187,8 @@ def main(which):
             "output": {**fields["output"], "units": "(x, y) centre / 64: multiply by 64 for "
                        "pixels (pixel i spans [i, i+1))"},
             "probes": fields["probes"],
-            "architecture": ("AddCoords (i, j in [-1,1] along columns/rows, r = sqrt(i^2+j^2), "
-                             "constant channels inside the model) -> " if coordconv else "") +
-                            "conv3x3 (16,32,64,64), strides (1,2,2,2), zero padding 1, ReLU; "
-                            + ("flatten" if HEAD == "flatten" else "global max pool") +
-                            " -> linear(64) -> ReLU -> linear(2)",
+            "architecture": (CoordConvNet.__doc__ if coordconv else PlainNet.__doc__)
+                            .replace("\n   ", "").replace("  ", " ").strip(),
             "dataset": f"not-so-Clevr (Liu et al. 2018) from the Rust generator: gen-data clevr "
                        f"--split {split}-train --seed 0 (train), --split {split}-test --seed 0 "
                        "(test)",
@@ -188,6 +207,8 @@ def main(which):
             "eval": {
                 "metric": "test_mean_error_px",
                 "generator": "clevr", "split": f"{split}-test", "seed": 0, "n": int(len(xte)),
+                "images_f32_sha256": common.f32_sha256(xte),
+                "targets_f32_sha256": common.f32_sha256(yte),
                 "pipeline": "generator images as they are (0/1 canvas, no normalisation); "
                             "error = |output - target| * 64, Euclidean, mean",
                 "tolerance_px": 0.001,

@@ -15,4 +15,5 @@ run padding padding.py
 run border border.py
 run coord coord.py
 run siamese siamese.py
-python3 readme_table.py                                      # models/README.md table
+python3 verify.py                                            # tract re-check of everything
+python3 readme_table.py                                      # tables for models/README.md

@@ -11,6 +11,8 @@
 import { imageFor, modelFor } from './compute/assets.js';
 import { poolingHandlers } from './compute/pooling.js';
 import { sweepHandlers } from './compute/sweep.js';
+import { positionHandlers } from './compute/position.js';
+import { bordersHandlers } from './compute/borders.js';
 
 class Cancelled extends Error {
   constructor() {
@@ -42,6 +44,8 @@ const jobs = new Map(); // request id → job (for cancel)
 const HANDLERS = {
   ...poolingHandlers,
   ...sweepHandlers,
+  ...positionHandlers,
+  ...bordersHandlers,
   // Decodes (and caches) an image; answers its size, or the decoder's message.
   async loadImage({ image }, job, core) {
     const { width, height } = await imageFor(core, image);

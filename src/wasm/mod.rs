@@ -15,8 +15,10 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
+mod borders;
 mod layerwise;
 mod pooling_lab;
+mod position;
 mod sweep;
 
 pub(crate) type JsResult<T> = Result<T, JsError>;

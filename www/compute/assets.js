@@ -4,7 +4,7 @@
 // Bytes (a user's file) replace what the key held, but only once they have loaded: a broken
 // file leaves the previous one in place.
 
-const models = new Map(); // key|probes → Promise<core.Model>
+const models = new Map(); // key|shapes|probes → Promise<core.Model>
 const images = new Map(); // key → Promise<{ width, height, rgba }>
 const files = new Map(); // url → Promise<Uint8Array>
 
@@ -35,9 +35,10 @@ function urlOf(ref) {
   return ref.url;
 }
 
-// A model is optimised for its probe layers, so each probe set is a model of its own.
+// A model is optimised for its input shapes and probe layers, so each combination is a model
+// of its own (the borders lab runs one file at several input sizes).
 export function modelFor(core, ref) {
-  const key = `${ref.key}|${ref.probes.join(',')}`;
+  const key = `${ref.key ?? ref.url}|${JSON.stringify(ref.inputShapes)}|${ref.probes.join(',')}`;
   if (ref.bytes) return remember(models, key, new core.Model(ref.bytes, ref.inputShapes, ref.probes));
   return cached(models, key, async () => new core.Model(await download(urlOf(ref)), ref.inputShapes, ref.probes));
 }

@@ -5,5 +5,7 @@ import shift from './shift.js';
 import pooling from './pooling.js';
 import sweep from './sweep.js';
 import layers from './layers.js';
+import position from './position.js';
+import borders from './borders.js';
 
-export const LABS = [shift, pooling, sweep, layers];
+export const LABS = [shift, pooling, sweep, layers, position, borders];

@@ -1,0 +1,526 @@
+//! Lab 4, position from padding (Islam et al. 2020, "How much position
+//! information do convolutional neural networks encode?"): a frozen encoder's
+//! features, resized to a common grid, are read out by a linear map fitted in
+//! closed form to a position map (H, V, G, HS, VS); if the readout can draw the
+//! map on held-out photos, the features carry absolute position. Plus the
+//! seed article's hand test: one object at two places, convolved with and
+//! without zero padding.
+
+use crate::imaging::{Image, InputSpec, normalise, planes_to_image, to_planes};
+use crate::metrics::{self, PositionMap, Ridge, position_map};
+use crate::model::ProbeModel;
+use crate::rng::Rng;
+use crate::{Result, Tensor, err};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReadoutOptions {
+    /// The encoder's input: `[3, h, w]` and its normalisation.
+    #[serde(flatten)]
+    pub input: InputSpec,
+    #[serde(flatten)]
+    pub settings: ReadoutSettings,
+}
+
+/// Everything about the readout but the encoder's input, which a native run
+/// takes from the manifest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReadoutSettings {
+    /// Probe node whose features are read out.
+    pub layer: String,
+    pub target: PositionMap,
+    /// Side of the common grid the features are resized to.
+    pub grid: usize,
+    /// Readout window: 1 (a 1×1 conv) or 3 (the paper's 3×3 conv, without
+    /// padding, so its map is `grid − 2` wide and has no border of its own).
+    pub kernel: usize,
+    /// Ridge penalty per training row, on standardised features.
+    pub lambda: f64,
+    /// Random crops taken from each training photo, and from each test photo.
+    pub train_crops: usize,
+    pub test_crops: usize,
+    pub seed: u64,
+}
+
+/// The readout on one input: its predicted map and how well it matches the target.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scored {
+    pub map: Vec<f32>,
+    pub spc: f32,
+    pub mae: f32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Readout {
+    /// Side of the target and predicted maps.
+    pub side: usize,
+    pub target: Vec<f32>,
+    /// Mean SPC and MAE over every held-out crop.
+    pub spc: f32,
+    pub mae: f32,
+    /// The first held-out crop, as the encoder saw it, and its predicted map.
+    pub example_input: Image,
+    pub example: Scored,
+    pub black: Scored,
+    pub white: Scored,
+    pub noise: Scored,
+    /// `[c, h, w]` of the layer before resizing.
+    pub feature_shape: Vec<usize>,
+    pub train_rows: usize,
+}
+
+/// Crops of `size × size` at random places of `photo` (`[c, H, W]` in [0, 1]).
+fn random_crops(photo: &Tensor, size: usize, count: usize, rng: &mut Rng) -> Result<Vec<Tensor>> {
+    let [c, h, w] = photo.shape[..] else {
+        return Err(err!("a photo must be [c, h, w]"));
+    };
+    if h < size || w < size {
+        return Err(err!(
+            "a {w}×{h} photo is smaller than the {size}×{size} crop"
+        ));
+    }
+    Ok((0..count)
+        .map(|_| {
+            let x0 = rng.below((w - size + 1) as u32) as usize;
+            let y0 = rng.below((h - size + 1) as u32) as usize;
+            let mut data = Vec::with_capacity(c * size * size);
+            for ch in 0..c {
+                for y in y0..y0 + size {
+                    let row = (ch * h + y) * w;
+                    data.extend_from_slice(&photo.data[row + x0..row + x0 + size]);
+                }
+            }
+            Tensor {
+                shape: vec![c, size, size],
+                data,
+            }
+        })
+        .collect())
+}
+
+/// Bilinear resize of `[c, h, w]` to `[c, g, g]`, sampling at pixel centres
+/// (PyTorch's `align_corners=False`), so no position is favoured.
+fn resize(t: &Tensor, g: usize) -> Tensor {
+    let (c, h, w) = (t.shape[0], t.shape[1], t.shape[2]);
+    let taps = |n_in: usize| -> Vec<(usize, usize, f32)> {
+        (0..g)
+            .map(|o| {
+                let s = ((o as f32 + 0.5) * n_in as f32 / g as f32 - 0.5).max(0.0);
+                let i0 = (s.floor() as usize).min(n_in - 1);
+                let i1 = (i0 + 1).min(n_in - 1);
+                (i0, i1, s - i0 as f32)
+            })
+            .collect()
+    };
+    let (ys, xs) = (taps(h), taps(w));
+    let mut data = Vec::with_capacity(c * g * g);
+    for ch in 0..c {
+        let plane = &t.data[ch * h * w..(ch + 1) * h * w];
+        for &(y0, y1, fy) in &ys {
+            for &(x0, x1, fx) in &xs {
+                let top = plane[y0 * w + x0] * (1.0 - fx) + plane[y0 * w + x1] * fx;
+                let bottom = plane[y1 * w + x0] * (1.0 - fx) + plane[y1 * w + x1] * fx;
+                data.push(top * (1.0 - fy) + bottom * fy);
+            }
+        }
+    }
+    Tensor {
+        shape: vec![c, g, g],
+        data,
+    }
+}
+
+/// One row per readout position: the `k × k` neighbourhood of `[c, g, g]`
+/// features, all channels of each tap in turn.
+fn rows_of(features: &Tensor, k: usize) -> Vec<f32> {
+    let (c, g) = (features.shape[0], features.shape[1]);
+    let side = g + 1 - k;
+    let mut rows = Vec::with_capacity(side * side * k * k * c);
+    for y in 0..side {
+        for x in 0..side {
+            for dy in 0..k {
+                for dx in 0..k {
+                    for ch in 0..c {
+                        rows.push(features.data[(ch * g + y + dy) * g + x + dx]);
+                    }
+                }
+            }
+        }
+    }
+    rows
+}
+
+/// Per-column standardisation learned on the training rows; a column that
+/// never varies (a dead ReLU) is only centred.
+struct Standardiser {
+    mean: Vec<f32>,
+    scale: Vec<f32>,
+}
+
+impl Standardiser {
+    fn fit(rows: &[f32], d: usize) -> Self {
+        let n = (rows.len() / d) as f64;
+        let mut mean = vec![0.0f64; d];
+        let mut sq = vec![0.0f64; d];
+        for row in rows.chunks(d) {
+            for (i, &v) in row.iter().enumerate() {
+                mean[i] += f64::from(v);
+                sq[i] += f64::from(v) * f64::from(v);
+            }
+        }
+        let mean: Vec<f64> = mean.iter().map(|s| s / n).collect();
+        let scale = sq
+            .iter()
+            .zip(&mean)
+            .map(|(s, m)| {
+                let sd = (s / n - m * m).max(0.0).sqrt();
+                if sd > 1e-6 { (1.0 / sd) as f32 } else { 1.0 }
+            })
+            .collect();
+        Standardiser {
+            mean: mean.iter().map(|&m| m as f32).collect(),
+            scale,
+        }
+    }
+
+    fn apply(&self, rows: &mut [f32]) {
+        for row in rows.chunks_mut(self.mean.len()) {
+            for ((v, m), s) in row.iter_mut().zip(&self.mean).zip(&self.scale) {
+                *v = (*v - m) * s;
+            }
+        }
+    }
+}
+
+/// Features of `layer` for a batch of `[c, h, w]` inputs, resized to the grid.
+fn features(
+    model: &ProbeModel,
+    layer: usize,
+    inputs: &[Tensor],
+    grid: usize,
+) -> Result<(Vec<Tensor>, Vec<usize>)> {
+    let batch = Tensor::stack(inputs)?;
+    let run = model.run(&[&batch.data], inputs.len())?;
+    let maps = &run.features[layer].1;
+    if maps.shape.len() != 4 {
+        return Err(err!(
+            "the layer is not a feature map (shape {:?})",
+            maps.shape
+        ));
+    }
+    let shape = maps.shape[1..].to_vec();
+    Ok((
+        (0..inputs.len())
+            .map(|i| resize(&maps.item(i), grid))
+            .collect(),
+        shape,
+    ))
+}
+
+/// Fit the readout on random crops of `train` photos and score it on random
+/// crops of `test` photos and on all-black, all-white and noise inputs.
+pub fn readout(
+    model: &ProbeModel,
+    train: &[Image],
+    test: &[Image],
+    opts: &ReadoutOptions,
+) -> Result<Readout> {
+    let (c, h, w) = opts.input.validate()?;
+    let spec = &opts.input;
+    let opts = &opts.settings;
+    if h != w {
+        return Err(err!(
+            "the position readout needs a square input, not {h}×{w}"
+        ));
+    }
+    if opts.kernel != 1 && opts.kernel != 3 {
+        return Err(err!(
+            "the readout window is 1×1 or 3×3, not {0}×{0}",
+            opts.kernel
+        ));
+    }
+    if !(4..=32).contains(&opts.grid) {
+        return Err(err!("the grid side must be 4 to 32, not {}", opts.grid));
+    }
+    if train.is_empty() || test.is_empty() || opts.train_crops == 0 || opts.test_crops == 0 {
+        return Err(err!("the readout needs training and test photos and crops"));
+    }
+    if opts.lambda.is_nan() || opts.lambda <= 0.0 {
+        return Err(err!("the ridge penalty λ must be positive"));
+    }
+    let layer = model
+        .probes()
+        .iter()
+        .position(|p| *p == opts.layer)
+        .ok_or_else(|| err!("layer \"{}\" is not probed by this model", opts.layer))?;
+    let mut rng = Rng::new(opts.seed);
+    let mut crops_of = |photos: &[Image], count: usize| -> Result<Vec<Tensor>> {
+        let mut crops = Vec::new();
+        for photo in photos {
+            crops.extend(random_crops(&to_planes(photo, c), h, count, &mut rng)?);
+        }
+        Ok(crops)
+    };
+    let train_crops = crops_of(train, opts.train_crops)?;
+    let test_crops = crops_of(test, opts.test_crops)?;
+    let mut noise = Tensor::zeros(vec![c, h, w]);
+    noise.data.iter_mut().for_each(|v| *v = rng.uniform());
+    let flat = |v: f32| Tensor {
+        shape: vec![c, h, w],
+        data: vec![v; c * h * w],
+    };
+    let probes_in = [flat(0.0), flat(1.0), noise];
+
+    let side = opts.grid + 1 - opts.kernel;
+    let target = position_map(opts.target, side, side);
+    let normalised =
+        |t: &[Tensor]| -> Vec<Tensor> { t.iter().map(|x| normalise(x, spec)).collect() };
+    let (train_features, feature_shape) =
+        features(model, layer, &normalised(&train_crops), opts.grid)?;
+    let mut x: Vec<f32> = train_features
+        .iter()
+        .flat_map(|f| rows_of(f, opts.kernel))
+        .collect();
+    let rows = train_features.len() * side * side;
+    let d = x.len() / rows;
+    let standardiser = Standardiser::fit(&x, d);
+    standardiser.apply(&mut x);
+    let y: Vec<f32> = (0..train_features.len())
+        .flat_map(|_| target.iter().copied())
+        .collect();
+    let ridge = Ridge::fit(&x, &y, rows, opts.lambda * rows as f64)?;
+
+    let score = |f: &Tensor| -> Result<Scored> {
+        let mut r = rows_of(f, opts.kernel);
+        standardiser.apply(&mut r);
+        let map = ridge.predict(&r)?;
+        Ok(Scored {
+            spc: metrics::spearman(&map, &target)?,
+            mae: metrics::mae(&map, &target)?,
+            map,
+        })
+    };
+    let (test_features, _) = features(model, layer, &normalised(&test_crops), opts.grid)?;
+    let scored = test_features
+        .iter()
+        .map(score)
+        .collect::<Result<Vec<_>>>()?;
+    let mean = |f: fn(&Scored) -> f32| scored.iter().map(f).sum::<f32>() / scored.len() as f32;
+    let (probe_features, _) = features(model, layer, &normalised(&probes_in), opts.grid)?;
+    let mut probes = probe_features
+        .iter()
+        .map(score)
+        .collect::<Result<Vec<_>>>()?
+        .into_iter();
+    let mut next = || probes.next().expect("three probe inputs");
+    Ok(Readout {
+        side,
+        spc: mean(|s| s.spc),
+        mae: mean(|s| s.mae),
+        example_input: planes_to_image(&test_crops[0]),
+        example: scored[0].clone(),
+        black: next(),
+        white: next(),
+        noise: next(),
+        target,
+        feature_shape,
+        train_rows: rows,
+    })
+}
+
+/// The seed article's hand test: a square "object" of ones on a zero grid,
+/// convolved with a fixed kernel, at two places.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HandTestOptions {
+    /// Side of the square input grid.
+    pub n: usize,
+    /// Side of the square object.
+    pub object: usize,
+    /// Top-left corners `[x, y]` of the object in the two inputs.
+    pub at: [[usize; 2]; 2],
+    pub kernel: HandKernel,
+    /// Value of every pixel outside the object (the object is 1).
+    #[serde(default)]
+    pub background: f32,
+}
+
+/// The fixed 3×3 kernel of the hand test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HandKernel {
+    /// All ones: each output counts the object's pixels under the window.
+    Box,
+    /// `[1, 2, 1]ᵀ[1, 2, 1]`: a blur weighting the centre.
+    Tent,
+}
+
+impl HandKernel {
+    fn taps(self) -> [[f32; 3]; 3] {
+        match self {
+            HandKernel::Box => [[1.0; 3]; 3],
+            HandKernel::Tent => [[1.0, 2.0, 1.0], [2.0, 4.0, 2.0], [1.0, 2.0, 1.0]],
+        }
+    }
+}
+
+/// One convolution of one input: its output grid and how many zeros it holds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HandOutput {
+    pub side: usize,
+    pub values: Vec<f32>,
+    pub zeros: usize,
+}
+
+/// Both inputs, and the background alone, under one kind of convolution.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HandConvolution {
+    pub outputs: [HandOutput; 2],
+    /// The output of the background without any object.
+    pub blank: HandOutput,
+    /// `max − min` of `blank`: 0 when a uniform input gives a uniform output,
+    /// i.e. the convolution itself marks no position; zero padding of a
+    /// non-black background makes the border stand out.
+    pub blank_range: f32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HandTest {
+    pub inputs: [Vec<f32>; 2],
+    pub n: usize,
+    /// No padding: an `(n − 2) × (n − 2)` output.
+    pub valid: HandConvolution,
+    /// Zero padding 1: an `n × n` output.
+    pub zero_padded: HandConvolution,
+}
+
+fn convolve(input: &[f32], n: usize, kernel: &[[f32; 3]; 3], pad: usize) -> HandOutput {
+    let side = n + 2 * pad - 2;
+    let mut values = Vec::with_capacity(side * side);
+    for oy in 0..side {
+        for ox in 0..side {
+            let mut sum = 0.0;
+            for (ky, row) in kernel.iter().enumerate() {
+                for (kx, &tap) in row.iter().enumerate() {
+                    let (y, x) = (oy + ky, ox + kx);
+                    if (pad..n + pad).contains(&y) && (pad..n + pad).contains(&x) {
+                        sum += tap * input[(y - pad) * n + x - pad];
+                    }
+                }
+            }
+            values.push(sum);
+        }
+    }
+    HandOutput {
+        side,
+        zeros: values.iter().filter(|&&v| v == 0.0).count(),
+        values,
+    }
+}
+
+pub fn hand_test(opts: &HandTestOptions) -> Result<HandTest> {
+    let (n, o) = (opts.n, opts.object);
+    if !(3..=16).contains(&n) || o == 0 || o > n {
+        return Err(err!(
+            "the hand test needs 3 ≤ n ≤ 16 and an object of 1 to n pixels"
+        ));
+    }
+    if !(0.0..=1.0).contains(&opts.background) {
+        return Err(err!("the background is a value from 0 to 1"));
+    }
+    if opts.at.iter().any(|&[x, y]| x + o > n || y + o > n) {
+        return Err(err!("each object must lie inside the {n}×{n} grid"));
+    }
+    let inputs = opts.at.map(|[x0, y0]| {
+        (0..n * n)
+            .map(|i| {
+                let (y, x) = (i / n, i % n);
+                f32::from(u8::from(
+                    (x0..x0 + o).contains(&x) && (y0..y0 + o).contains(&y),
+                ))
+            })
+            .collect::<Vec<f32>>()
+    });
+    let kernel = opts.kernel.taps();
+    let background = vec![opts.background; n * n];
+    let run = |pad: usize| {
+        let blank = convolve(&background, n, &kernel, pad);
+        let (lo, hi) = blank
+            .values
+            .iter()
+            .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| {
+                (lo.min(v), hi.max(v))
+            });
+        HandConvolution {
+            outputs: [
+                convolve(&inputs[0], n, &kernel, pad),
+                convolve(&inputs[1], n, &kernel, pad),
+            ],
+            blank,
+            blank_range: hi - lo,
+        }
+    };
+    Ok(HandTest {
+        n,
+        valid: run(0),
+        zero_padded: run(1),
+        inputs,
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NativeReadout {
+    models: Vec<String>,
+    train_images: Vec<String>,
+    test_images: Vec<String>,
+    #[serde(flatten)]
+    settings: ReadoutSettings,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NativeOptions {
+    #[serde(default)]
+    hand_test: Option<HandTestOptions>,
+    #[serde(default)]
+    readout: Option<NativeReadout>,
+}
+
+/// `{"handTest": {...}, "readout": {"models": [...], "trainImages": [...],
+/// "testImages": [...], "layer": "relu5", ...}}` → the hand test's outputs and,
+/// per model, the readout's SPC and MAE on held-out crops and probe inputs.
+/// The input spec comes from each model's manifest entry.
+pub fn native(lib: &crate::library::Library, opts: serde_json::Value) -> Result<serde_json::Value> {
+    let opts: NativeOptions = super::options(opts, "position")?;
+    let hand = opts.hand_test.as_ref().map(hand_test).transpose()?;
+    let mut readouts = serde_json::Map::new();
+    if let Some(r) = opts.readout {
+        let load = |paths: &[String]| -> Result<Vec<Image>> {
+            paths.iter().map(|p| lib.image(p)).collect()
+        };
+        let (train, test) = (load(&r.train_images)?, load(&r.test_images)?);
+        for id in &r.models {
+            let (entry, model) = lib.model(id)?;
+            let o = ReadoutOptions {
+                input: entry.inputs[0].spec.clone(),
+                settings: r.settings.clone(),
+            };
+            let out = readout(&model, &train, &test, &o)?;
+            let s = |s: &Scored| serde_json::json!({ "spc": s.spc, "mae": s.mae });
+            readouts.insert(
+                id.clone(),
+                serde_json::json!({
+                    "spc": out.spc, "mae": out.mae, "example": s(&out.example),
+                    "black": s(&out.black), "white": s(&out.white), "noise": s(&out.noise),
+                    "featureShape": out.feature_shape,
+                }),
+            );
+        }
+    }
+    Ok(serde_json::json!({ "handTest": hand, "readout": readouts }))
+}

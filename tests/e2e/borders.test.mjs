@@ -1,0 +1,86 @@
+// The borders lab in a real browser: the coverage maps and (once the border models ship) the
+// Red-Green accuracies render and equal `shiftlab experiment borders`, a control changes the
+// view and the link, and the link restores it.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { assert, assertEqual } from './harness.mjs';
+
+const BIN = `${process.env.CARGO_TARGET_DIR ?? `${process.env.HOME}/.cache/shiftlab/target`}/debug/shiftlab`;
+const MANIFEST = JSON.parse(readFileSync(new URL('../../models/manifest.json', import.meta.url), 'utf8'));
+const MODELS = ['rg-vconv', 'rg-sconv-zero', 'rg-sconv-circular', 'rg-fconv'];
+const SHIPPED = MODELS.every((id) => MANIFEST.models.some((m) => m.id === id));
+
+function native(options) {
+  return JSON.parse(execFileSync(BIN, ['experiment', 'borders', JSON.stringify(options)], { encoding: 'utf8' }));
+}
+
+async function coverageShown(page, side) {
+  const stats = page.getByTestId(`coverage-${side}-stats`);
+  return { corner: Number(await stats.getAttribute('data-corner')), centre: Number(await stats.getAttribute('data-centre')) };
+}
+
+export const tests = [
+  {
+    name: 'the coverage maps render and equal the native numbers',
+    async run(t) {
+      const page = await t.open('#lab=borders&count=40');
+      await t.waitReady(page);
+      assertEqual(t.param(page, 'padA'), 'Valid', 'default A');
+      assertEqual(t.param(page, 'padB'), 'Full', 'default B');
+      const expected = native({
+        coverage: [
+          { n: 16, k: 3, layers: 2, padding: 'Valid', boundary: 'zero' },
+          { n: 16, k: 3, layers: 2, padding: 'Full', boundary: 'zero' },
+        ],
+      }).coverage;
+      for (const [i, side] of ['a', 'b'].entries()) {
+        const shown = await coverageShown(page, side);
+        assertEqual(shown.corner, expected[i].corner, `${side} corner`);
+        assertEqual(shown.centre, expected[i].centre, `${side} centre`);
+      }
+      // Valid sees the corner once and the middle 81 times; full sees every pixel 81 times.
+      assertEqual((await coverageShown(page, 'a')).corner, 1, 'valid corner');
+      assertEqual((await coverageShown(page, 'b')).corner, 81, 'full corner');
+      assertEqual(await page.getByTestId('examples-dissimilar').locator('canvas').count(), 8, 'dissimilar examples');
+    },
+  },
+  {
+    name: 'a control changes the view and the link, which restores it',
+    async run(t) {
+      const page = await t.open('#lab=borders&count=40');
+      await t.waitReady(page);
+      await page.getByLabel('Layers L').focus();
+      await page.keyboard.press('ArrowRight');
+      await t.waitReady(page);
+      assertEqual(t.param(page, 'layers'), '3', 'layers in the hash');
+      assertEqual((await coverageShown(page, 'b')).corner, 729, 'full corner after three layers');
+      const copy = await t.open(page.url());
+      await t.waitReady(copy);
+      assertEqual(await copy.getByTestId('layers-value').textContent(), '3', 'layers restored');
+      assertEqual((await coverageShown(copy, 'b')).corner, 729, 'full corner after reopening');
+    },
+  },
+  {
+    name: 'the Red-Green accuracies equal the native ones (or the page says the models are missing)',
+    async run(t) {
+      const page = await t.open('#lab=borders&count=100&border=4&shift=2');
+      await t.waitReady(page);
+      if (!SHIPPED) {
+        assert((await page.getByTestId('empty-note').textContent()).includes('not in models/manifest.json'), 'missing models are explained');
+        return;
+      }
+      const sets = [
+        { split: 'similar', n: 100, seed: 2, border: 4, shift: 2 },
+        { split: 'dissimilar', n: 100, seed: 3, border: 4, shift: 2 },
+      ];
+      const expected = native({ accuracy: { models: MODELS, sets } }).accuracy;
+      for (const id of MODELS) {
+        for (const [i, split] of ['similar', 'dissimilar'].entries()) {
+          const shown = Number(await page.getByTestId(`acc-${id}-${split}`).getAttribute('data-value'));
+          assert(Math.abs(shown - expected[id][i]) < 1e-3, `${id} ${split}: page ${shown}, native ${expected[id][i]}`);
+        }
+      }
+      await page.screenshot({ path: t.artifact('borders.png'), fullPage: true });
+    },
+  },
+];

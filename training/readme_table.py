@@ -1,0 +1,76 @@
+"""Print the headline numbers of models/manifest.json as Markdown tables (pasted into
+models/README.md; run after training to refresh them)."""
+
+import json
+import os
+
+import common
+
+
+def main():
+    with open(os.path.join(common.MODELS, "manifest.json")) as f:
+        models = {m["id"]: m for m in json.load(f)["models"]}
+    out = []
+
+    def row(*cells):
+        out.append("| " + " | ".join(str(c) for c in cells) + " |")
+
+    digits = [m for m in models.values() if m["family"] == "digits"]
+    if digits:
+        out.append("### Digits / anti-aliasing (Zhang 2019)\n")
+        row("model", "test acc %", "consistency %", "P(top-1 change) diag", "MAC diag",
+            "train s")
+        row(*["---"] * 6)
+        for m in digits:
+            x = m["metrics"]
+            row(f"`{m['id']}`", x["test_accuracy_percent"], x["test_consistency_percent"],
+                x["test_p_top1_change_diag_black"], x["test_mac_diag_black"], m["train_seconds"])
+        out.append("")
+    pad = [m for m in models.values() if m["family"] == "padding"]
+    if pad:
+        out.append("### Padding (Islam 2020; Kayhan 2020)\n")
+        row("model", "held-out crop acc %", "train s")
+        row(*["---"] * 3)
+        for m in pad:
+            row(f"`{m['id']}`", m["metrics"]["test_accuracy_percent"], m["train_seconds"])
+        out.append("")
+    rg = [m for m in models.values() if m["family"] == "border"]
+    if rg:
+        out.append("### Border / Red-Green (Kayhan & van Gemert 2020)\n")
+        row("model", "similar % (mean ± std, 3 seeds)", "dissimilar % (mean ± std)",
+            "paper similar / dissimilar", "shipped seed 0: similar / dissimilar")
+        row(*["---"] * 5)
+        for m in rg:
+            x = m["metrics"]
+            row(f"`{m['id']}`", f"{x['similar_accuracy_mean']} ± {x['similar_accuracy_std']}",
+                f"{x['dissimilar_accuracy_mean']} ± {x['dissimilar_accuracy_std']}",
+                f"{x['paper_similar_accuracy']} / {x['paper_dissimilar_accuracy']}",
+                f"{x['similar_accuracy_percent']} / {x['dissimilar_accuracy_percent']}")
+        out.append("")
+    cc = [m for m in models.values() if m["family"] == "coordconv"]
+    if cc:
+        out.append("### CoordConv (Liu et al. 2018)\n")
+        row("model", "test mean error px", "test ≤ 1 px %", "train mean error px")
+        row(*["---"] * 4)
+        for m in cc:
+            x = m["metrics"]
+            row(f"`{m['id']}`", x["test_mean_error_px"], x["test_within_1px_percent"],
+                x["train_mean_error_px"])
+        out.append("")
+    sm = [m for m in models.values() if m["family"] == "siamese"]
+    if sm:
+        out.append("### Siamese centre bias (SiamRPN++)\n")
+        bins = sm[0]["metrics"]["by_offset"]
+        row("model", "mean peak error px", *[f"|offset| {b['offset_norm_px'][0]}–"
+                                             f"{b['offset_norm_px'][1]}" for b in bins])
+        row(*["---"] * (2 + len(bins)))
+        for m in sm:
+            x = m["metrics"]
+            row(f"`{m['id']}`", x["shifted_test_mean_peak_error_px"],
+                *[b["mean_peak_error_px"] for b in x["by_offset"]])
+        out.append("")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,382 @@
+// The borders lab (Kayhan & van Gemert 2020): how often a stack of convolutions sees each input
+// pixel under full / same / valid convolution and zero / circular / reflect padding, and the
+// Red-Green task where a padded network can read the class off the boxes' absolute position.
+import { rangeControl, segmentedControl } from '../ui/controls.js';
+import { h } from '../ui/dom.js';
+import { downloadCanvasesPng, downloadCsv } from '../ui/export.js';
+import { colorLegend, drawRgba, formatNumber, pixelCanvas } from '../ui/heatmap.js';
+import { latestOnly } from '../latest.js';
+import { MANIFEST_URL } from '../models.js';
+import { linePlot } from '../ui/plot.js';
+
+const PADDINGS = [
+  { value: 'Valid', label: 'valid', title: 'no padding: the output shrinks by k − 1 per layer' },
+  { value: 'Same', label: 'same', title: '(k − 1)/2 padded values on each side: the size is kept' },
+  { value: 'Full', label: 'full', title: 'k − 1 padded values on each side: every pixel meets every kernel tap' },
+];
+const BOUNDARIES = [
+  { value: 'zero', label: 'zero', title: 'padded values are zeros' },
+  { value: 'circular', label: 'circular', title: 'padded values wrap around' },
+  { value: 'reflect', label: 'reflect', title: 'padded values mirror the border' },
+];
+// The paper's Table (Red-Green, similar / dissimilar test accuracy, %).
+const PAPER = {
+  'rg-vconv': ['V-conv', 100.0, 0.2],
+  'rg-sconv-zero': ['S-conv zero', 99.8, 8.4],
+  'rg-sconv-circular': ['S-conv circular', 73.7, 73.7],
+  'rg-fconv': ['F-conv', 89.7, 89.7],
+};
+// The test sets of the manifest's metrics (training/border.py): similar seed 2, dissimilar seed 3.
+const SPLITS = [
+  { split: 'similar', seed: 2 },
+  { split: 'dissimilar', seed: 3 },
+];
+const SHOWN = 8;
+// Borders of the sweep plot, in pixels.
+const SWEEP_BORDERS = [0, 4, 8, 12, 16, 24, 32];
+const COLOURS = ['#1b9e77', '#d95f02', '#7570b3', '#e7298a'];
+
+// Layout of this lab's own pieces: small images shown enlarged, side by side.
+const ROW = { display: 'flex', flexWrap: 'wrap', gap: '0.5rem', alignItems: 'flex-start' };
+const EXAMPLE = { width: '72px', height: '72px' };
+
+const borderModels = (manifest) => Object.keys(PAPER).map((id) => manifest.models.find((m) => m.id === id)).filter(Boolean);
+
+export const schema = {
+  n: { type: 'int', min: 4, max: 64, default: 16 },
+  k: { type: 'int', min: 1, max: 7, default: 3 },
+  layers: { type: 'int', min: 1, max: 8, default: 2 },
+  padA: { type: 'enum', choices: PADDINGS.map((p) => p.value), default: 'Valid' },
+  boundA: { type: 'enum', choices: BOUNDARIES.map((b) => b.value), default: 'zero' },
+  padB: { type: 'enum', choices: PADDINGS.map((p) => p.value), default: 'Full' },
+  boundB: { type: 'enum', choices: BOUNDARIES.map((b) => b.value), default: 'zero' },
+  count: { type: 'int', min: 10, max: 1000, default: 1000 },
+  border: { type: 'int', min: 0, max: 32, default: 0 },
+  shift: { type: 'int', min: -16, max: 16, default: 0 },
+};
+
+// The core's options for the state, shared with the native CLI (see tests/e2e/borders.test.mjs).
+export function coverageOptions(s) {
+  return [
+    { n: s.n, k: s.k, layers: s.layers, padding: s.padA, boundary: s.boundA },
+    { n: s.n, k: s.k, layers: s.layers, padding: s.padB, boundary: s.boundB },
+  ];
+}
+
+export function testSets(s) {
+  return SPLITS.map(({ split, seed }) => ({ split, n: s.count, seed, border: s.border, shift: s.shift }));
+}
+
+function jobBar(testid) {
+  const bar = h('progress', { max: 1, value: 0 });
+  const text = h('span', { class: 'note', dataset: { testid: `${testid}-status` } });
+  let controller = null;
+  const cancel = h('button', { type: 'button', disabled: true, dataset: { testid: `${testid}-cancel` }, onclick: () => controller?.abort() }, 'Cancel');
+  return {
+    el: h('div', { class: 'job', dataset: { testid } }, bar, cancel, text),
+    start(label) {
+      controller?.abort();
+      controller = new AbortController();
+      bar.value = 0;
+      text.textContent = label;
+      cancel.disabled = false;
+      return controller.signal;
+    },
+    progress(done, total, label) {
+      bar.value = total ? done / total : 0;
+      text.textContent = `${label}: ${done} / ${total}`;
+    },
+    finish(message) {
+      controller = null;
+      cancel.disabled = true;
+      text.textContent = message;
+    },
+  };
+}
+
+function coveragePanel(side) {
+  const heading = h('h3', {});
+  const canvas = pixelCanvas({ dataset: { testid: `coverage-${side}-map` }, style: { width: '100%', maxWidth: '240px' } });
+  const legend = colorLegend({ testid: `coverage-${side}-legend`, caption: 'times seen' });
+  const stats = h('p', { class: 'note', dataset: { testid: `coverage-${side}-stats` } });
+  return { el: h('article', { class: 'panel', dataset: { testid: `coverage-${side}` } }, heading, canvas, legend.el, stats), heading, canvas, legend, stats };
+}
+
+function cell(testid, value, digits = 1) {
+  return h('td', { dataset: { testid, value: String(value) } }, Number.isFinite(value) ? value.toFixed(digits) : '–');
+}
+
+export function mount(container, initial, ctx) {
+  const { client, manifest } = ctx;
+  let state = initial;
+  let disposed = false;
+  let lastAccuracy = null;
+  const models = borderModels(manifest);
+  const onChange = (name) => (value) => ctx.setState({ [name]: value });
+  const controls = {
+    n: rangeControl('n', schema.n, { label: 'Input n', value: state.n, onChange: onChange('n') }),
+    k: rangeControl('k', schema.k, { label: 'Kernel k', value: state.k, onChange: onChange('k') }),
+    layers: rangeControl('layers', schema.layers, { label: 'Layers L', value: state.layers, onChange: onChange('layers') }),
+    padA: segmentedControl('padA', { label: 'A: convolution', options: PADDINGS, value: state.padA, onChange: onChange('padA') }),
+    boundA: segmentedControl('boundA', { label: 'A: padding', options: BOUNDARIES, value: state.boundA, onChange: onChange('boundA') }),
+    padB: segmentedControl('padB', { label: 'B: convolution', options: PADDINGS, value: state.padB, onChange: onChange('padB') }),
+    boundB: segmentedControl('boundB', { label: 'B: padding', options: BOUNDARIES, value: state.boundB, onChange: onChange('boundB') }),
+    count: rangeControl('count', schema.count, { label: 'Test images per set', value: state.count, step: 10, onChange: onChange('count') }),
+    border: rangeControl('border', schema.border, { label: 'Black border b', value: state.border, onChange: onChange('border') }),
+    shift: rangeControl('shift', schema.shift, { label: 'Diagonal shift', value: state.shift, onChange: onChange('shift') }),
+  };
+  const coverage = { a: coveragePanel('a'), b: coveragePanel('b') };
+  const coverageError = h('p', { class: 'note warn', dataset: { testid: 'coverage-error' } });
+  const emptyNote = h('p', { class: 'note warn', dataset: { testid: 'empty-note' } });
+  const job = jobBar('accuracy-job');
+  const tableBody = h('tbody', {});
+  const table = h(
+    'table',
+    { class: 'results', dataset: { testid: 'accuracy-table' } },
+    h('thead', {}, h('tr', {}, ['model', 'similar', 'dissimilar', 'paper similar', 'paper dissimilar', 'trained mean ± std (similar / dissimilar)'].map((t) => h('th', {}, t)))),
+    tableBody,
+  );
+  const sweepJob = jobBar('sweep-job');
+  const sweepButton = h('button', { type: 'button', dataset: { testid: 'sweep-run' }, onclick: () => runSweep(state) }, `Sweep b over ${SWEEP_BORDERS.join(', ')}`);
+  const sweepPlot = linePlot({
+    testid: 'sweep-plot',
+    xLabel: 'black border b (pixels)',
+    yLabel: 'accuracy (%)',
+    yRange: [0, 100],
+    integerX: true,
+    series: Object.keys(PAPER).flatMap((id, i) => [
+      { label: `${PAPER[id][0]} similar`, stroke: COLOURS[i] },
+      { label: `${PAPER[id][0]} dissimilar`, stroke: COLOURS[i], dash: [6, 4] },
+    ]),
+  });
+  let lastSweep = null;
+  const examples = Object.fromEntries(SPLITS.map(({ split }) => [split, h('div', { class: 'example-grid', dataset: { testid: `examples-${split}` }, style: ROW })]));
+  const exportButtons = [
+    h('button', { type: 'button', onclick: () => downloadCanvasesPng([coverage.a.canvas, coverage.b.canvas], 'shiftlab-coverage.png', { scale: 8 }) }, 'Coverage maps (PNG)'),
+    h('button', { type: 'button', disabled: true, onclick: exportCsv }, 'Accuracies (CSV)'),
+    h('button', { type: 'button', disabled: true, onclick: exportSweepCsv }, 'Border sweep (CSV)'),
+  ];
+
+  container.append(
+    h(
+      'div',
+      { class: 'lab-intro' },
+      h('h2', {}, 'Borders and absolute location'),
+      h(
+        'p',
+        {},
+        'Kayhan & van Gemert (2020): with valid or same convolution, pixels near the border take part in fewer kernel ',
+        'applications than pixels in the middle, and zero padding tells the network where the border is — so a CNN can learn ',
+        'absolute position. Their Red-Green set makes that measurable: the class is the order of a red and a green box, but ',
+        'each class also sits in its own half of the image; the dissimilar test set swaps the halves. A network that learned ',
+        '“top means class 0” fails there. Paper (similar / dissimilar): V-conv 100.0 / 0.2, S-conv zero 99.8 / 8.4, S-conv ',
+        'circular 73.7 / 73.7, F-conv 89.7 / 89.7. Our four models have the paper’s architecture (4 bias-free 3×3 convs, global ',
+        'max pool, linear); they are small and trained briefly, so compare directions, not decimals.',
+      ),
+    ),
+    h(
+      'section',
+      { class: 'panel' },
+      h('h3', {}, 'How often each pixel is seen'),
+      h('p', { class: 'note' }, 'The number of paths from each input pixel to the outputs of L stride-1 k×k convolutions. Full convolution sees every pixel equally often; valid sees the border least.'),
+      h('div', { class: 'controls' }, controls.n.el, controls.k.el, controls.layers.el, controls.padA.el, controls.boundA.el, controls.padB.el, controls.boundB.el),
+      coverageError,
+      h('div', { class: 'compare' }, coverage.a.el, coverage.b.el),
+    ),
+    h(
+      'section',
+      { class: 'panel' },
+      h('h3', {}, 'Red-Green: order or position?'),
+      h('div', { class: 'controls' }, controls.count.el, controls.border.el, controls.shift.el),
+      emptyNote,
+      job.el,
+      table,
+      h('div', { class: 'compare' }, ...SPLITS.map(({ split }) => h('article', { class: 'panel' }, h('h4', {}, `${split} test set: first ${SHOWN} images`), examples[split]))),
+      h('h4', {}, 'Accuracy as the black border grows'),
+      h('p', { class: 'note' }, 'The paper adds black borders so that the boxes sit further from the image edge, where padding can no longer tell a network where they are. The sweep uses the test-set size and diagonal shift above.'),
+      h('div', { class: 'controls' }, sweepButton),
+      sweepJob.el,
+      sweepPlot.el,
+    ),
+    h('div', { class: 'exports' }, h('span', { class: 'note' }, 'Save:'), exportButtons),
+  );
+
+  const legendBar = (() => {
+    let bar = null;
+    return () => (bar ??= client.call('legend', { map: 'viridis', width: 256 }));
+  })();
+
+  function exportCsv() {
+    const rows = [['model', 'border', 'shift', 'n', 'similar', 'dissimilar', 'paper_similar', 'paper_dissimilar']];
+    for (const r of lastAccuracy.rows) rows.push([r.id, lastAccuracy.border, lastAccuracy.shift, lastAccuracy.count, r.accuracies[0], r.accuracies[1], PAPER[r.id][1], PAPER[r.id][2]]);
+    downloadCsv(rows, `shiftlab-redgreen-b${lastAccuracy.border}-s${lastAccuracy.shift}.csv`);
+  }
+
+  function exportSweepCsv() {
+    const rows = [['model', 'border', 'shift', 'n', 'similar', 'dissimilar']];
+    for (const [j, b] of lastSweep.borders.entries()) {
+      for (const r of lastSweep.rows) rows.push([r.id, b, lastSweep.shift, lastSweep.count, r.similar[j], r.dissimilar[j]]);
+    }
+    downloadCsv(rows, `shiftlab-redgreen-border-sweep-s${lastSweep.shift}.csv`);
+  }
+
+  // Every model at every border of SWEEP_BORDERS: one worker job per border, so the progress bar
+  // spans the whole sweep and Cancel stops it between batches.
+  async function runSweep(s) {
+    if (models.length === 0) return;
+    const signal = sweepJob.start('sweeping');
+    const perBorder = models.length * 2 * s.count;
+    const total = perBorder * SWEEP_BORDERS.length;
+    const rows = models.map((m) => ({ id: m.id, similar: [], dissimilar: [] }));
+    sweepButton.disabled = true;
+    try {
+      for (const [j, border] of SWEEP_BORDERS.entries()) {
+        const results = await client.call(
+          'redGreenAccuracy',
+          { models: models.map((m) => ({ url: new URL(m.file, MANIFEST_URL).href })), sets: testSets({ ...s, border }) },
+          { signal, onProgress: ({ done }) => sweepJob.progress(j * perBorder + done, total, 'images classified') },
+        );
+        results.forEach((r, i) => {
+          rows[i].similar.push(r.accuracies[0]);
+          rows[i].dissimilar.push(r.accuracies[1]);
+        });
+      }
+    } catch (err) {
+      sweepJob.finish(err.name === 'AbortError' ? 'cancelled' : `failed: ${err.message}`);
+      return;
+    } finally {
+      sweepButton.disabled = false;
+    }
+    if (disposed) return;
+    sweepJob.finish(`${SWEEP_BORDERS.length} borders × ${models.length} models × 2 sets × ${s.count} images, shift ${s.shift}`);
+    const ids = Object.keys(PAPER);
+    const ys = ids.flatMap((id) => {
+      const r = rows.find((x) => x.id === id);
+      return [r?.similar ?? SWEEP_BORDERS.map(() => null), r?.dissimilar ?? SWEEP_BORDERS.map(() => null)];
+    });
+    sweepPlot.set(SWEEP_BORDERS, ys);
+    lastSweep = { borders: SWEEP_BORDERS, shift: s.shift, count: s.count, rows };
+    exportButtons[2].disabled = false;
+  }
+
+  async function renderCoverage(s) {
+    let maps;
+    try {
+      maps = await client.call('bordersCoverage', { settings: coverageOptions(s) });
+    } catch (err) {
+      coverageError.textContent = err.message;
+      return;
+    }
+    coverageError.textContent = '';
+    const bar = await legendBar();
+    for (const [i, side] of ['a', 'b'].entries()) {
+      const c = maps[i];
+      const p = coverage[side];
+      const opts = coverageOptions(s)[i];
+      const data = Float32Array.from(c.map);
+      const { rgba } = await client.call('colorize', { data, width: c.n, height: c.n, map: 'viridis', lo: 0, hi: c.max }, { transfer: [data.buffer] });
+      if (disposed) return;
+      p.heading.textContent = `${opts.padding.toLowerCase()} convolution, ${opts.boundary} padding`;
+      drawRgba(p.canvas, { width: c.n, height: c.n, rgba });
+      p.legend.set(bar, 0, c.max);
+      p.stats.textContent = `corner ${formatNumber(c.corner)}, centre ${formatNumber(c.centre)}, corner / centre ${formatNumber(c.cornerToCentre)}; range ${formatNumber(c.min)} to ${formatNumber(c.max)}`;
+      p.stats.dataset.corner = String(c.corner);
+      p.stats.dataset.centre = String(c.centre);
+    }
+  }
+
+  async function renderRedGreen(s) {
+    sweepButton.disabled = models.length === 0;
+    if (models.length === 0) {
+      emptyNote.textContent = 'The Red-Green models (rg-vconv, rg-sconv-zero, rg-sconv-circular, rg-fconv) are not in models/manifest.json yet; the coverage maps above work without them.';
+    } else emptyNote.textContent = '';
+    const sets = testSets(s);
+    const shown = await Promise.all(sets.map((opts) => client.call('redGreenImages', { opts, start: 0, count: Math.min(SHOWN, opts.n) })));
+    if (disposed || models.length === 0) {
+      drawExamples(shown, []);
+      return;
+    }
+    const signal = job.start('classifying');
+    let results;
+    try {
+      results = await client.call(
+        'redGreenAccuracy',
+        { models: models.map((m) => ({ url: new URL(m.file, MANIFEST_URL).href })), sets, keep: SHOWN },
+        { signal, onProgress: ({ done, total }) => job.progress(done, total, 'images classified') },
+      );
+    } catch (err) {
+      job.finish(err.name === 'AbortError' ? 'cancelled' : `failed: ${err.message}`);
+      if (err.name === 'AbortError') return;
+      throw err;
+    }
+    if (disposed) return;
+    job.finish(`${models.length} models × ${sets.length} sets × ${s.count} images, inputs ${32 + 2 * s.border}×${32 + 2 * s.border}`);
+    const rows = models.map((m, i) => ({ id: m.id, ...results[i] }));
+    tableBody.replaceChildren(
+      ...rows.map((r) => {
+        const m = models.find((x) => x.id === r.id).metrics ?? {};
+        const spread = (mean, std) => (mean === undefined ? '–' : `${mean.toFixed(1)} ± ${(std ?? 0).toFixed(1)}`);
+        return h(
+          'tr',
+          { dataset: { testid: `row-${r.id}` } },
+          h('th', {}, `${PAPER[r.id][0]} (${r.id})`),
+          cell(`acc-${r.id}-similar`, r.accuracies[0]),
+          cell(`acc-${r.id}-dissimilar`, r.accuracies[1]),
+          cell(`paper-${r.id}-similar`, PAPER[r.id][1]),
+          cell(`paper-${r.id}-dissimilar`, PAPER[r.id][2]),
+          h('td', {}, `${spread(m.similar_accuracy_mean, m.similar_accuracy_std)} / ${spread(m.dissimilar_accuracy_mean, m.dissimilar_accuracy_std)}`),
+        );
+      }),
+    );
+    drawExamples(shown, rows);
+    lastAccuracy = { border: s.border, shift: s.shift, count: s.count, rows };
+    exportButtons[1].disabled = false;
+  }
+
+  // Each example with its true class and every model's answer (✓ right, ✗ wrong).
+  function drawExamples(shown, rows) {
+    SPLITS.forEach(({ split }, k) => {
+      const { images, labels } = shown[k];
+      examples[split].replaceChildren(
+        ...images.map((image, i) => {
+          const canvas = pixelCanvas({ style: EXAMPLE });
+          drawRgba(canvas, image);
+          const answers = rows.map((r) => `${PAPER[r.id][0]}: ${r.predictions[k][i] === labels[i] ? '✓' : '✗'}`);
+          return h('figure', { class: 'example', style: { margin: 0, fontSize: '0.7rem' } }, canvas, h('figcaption', {}, `class ${labels[i]}`, ...answers.map((a) => h('div', {}, a))));
+        }),
+      );
+    });
+  }
+
+  const schedule = latestOnly(async (s) => {
+    if (disposed) return;
+    ctx.setStatus('busy', 'computing');
+    try {
+      await renderCoverage(s);
+      await renderRedGreen(s);
+      if (disposed) return;
+      ctx.dismiss('borders-render');
+      ctx.setStatus('ready', 'ready');
+    } catch (err) {
+      if (disposed) return;
+      ctx.notify(`The borders lab could not be computed: ${err.message}`, 'error', { key: 'borders-render' });
+      ctx.setStatus('error', 'error');
+    }
+  });
+
+  function update(next) {
+    state = next;
+    for (const [name, control] of Object.entries(controls)) control.set(state[name]);
+    schedule(state);
+  }
+
+  schedule(state);
+  return {
+    update,
+    unmount() {
+      disposed = true;
+    },
+  };
+}
+
+export default { id: 'borders', title: 'Borders', schema, mount };
