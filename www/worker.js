@@ -13,6 +13,7 @@ import { poolingHandlers } from './compute/pooling.js';
 import { sweepHandlers } from './compute/sweep.js';
 import { positionHandlers } from './compute/position.js';
 import { bordersHandlers } from './compute/borders.js';
+import { coordconvHandlers } from './compute/coordconv.js';
 
 class Cancelled extends Error {
   constructor() {
@@ -46,6 +47,7 @@ const HANDLERS = {
   ...sweepHandlers,
   ...positionHandlers,
   ...bordersHandlers,
+  ...coordconvHandlers,
   // Decodes (and caches) an image; answers its size, or the decoder's message.
   async loadImage({ image }, job, core) {
     const { width, height } = await imageFor(core, image);

@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
 mod borders;
+mod coordconv;
 mod layerwise;
 mod pooling_lab;
 mod position;

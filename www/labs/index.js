@@ -7,5 +7,6 @@ import sweep from './sweep.js';
 import layers from './layers.js';
 import position from './position.js';
 import borders from './borders.js';
+import coordconv from './coordconv.js';
 
-export const LABS = [shift, pooling, sweep, layers, position, borders];
+export const LABS = [shift, pooling, sweep, layers, position, borders, coordconv];

@@ -1,0 +1,100 @@
+//! The CoordConv lab natively: the coordinate channels hold the values the
+//! training script adds, the error summary averages the right positions, and each
+//! shipped coordinate model's error, re-measured through tract on the core's own
+//! not-so-Clevr positions, equals the manifest's.
+#![cfg(not(target_arch = "wasm32"))]
+
+use shiftlab::datasets::clevr::{Split, positions};
+use shiftlab::experiments::coordconv::{
+    SplitKind, coordinate_channels, predict, summarise, test_positions,
+};
+use shiftlab::library::Library;
+
+#[test]
+fn coordinate_channels_run_from_minus_one_to_one() {
+    let t = coordinate_channels(64).unwrap();
+    assert_eq!(t.shape, vec![3, 64, 64]);
+    let at = |c: usize, row: usize, col: usize| t.data[(c * 64 + row) * 64 + col];
+    // i grows along columns, j along rows; corners are exactly ±1.
+    assert_eq!((at(0, 0, 0), at(1, 0, 0)), (-1.0, -1.0));
+    assert_eq!((at(0, 0, 63), at(1, 0, 63)), (1.0, -1.0));
+    assert_eq!((at(0, 63, 0), at(1, 63, 0)), (-1.0, 1.0));
+    assert_eq!((at(0, 63, 63), at(1, 63, 63)), (1.0, 1.0));
+    assert!((at(2, 0, 0) - 2f32.sqrt()).abs() < 1e-6);
+    // An even side has no centre pixel: the middle four sit at ±1/63.
+    for (row, col) in [(31, 31), (31, 32), (32, 31), (32, 32)] {
+        assert!((at(0, row, col).abs() - 1.0 / 63.0).abs() < 1e-6);
+        assert!((at(2, row, col) - (2.0f32).sqrt() / 63.0).abs() < 1e-6);
+    }
+    let odd = coordinate_channels(5).unwrap();
+    assert_eq!(odd.data[2 * 5 + 2], 0.0, "the centre of an odd side is 0");
+    assert_eq!(odd.data[2 * 25 + 2 * 5 + 2], 0.0, "r is 0 at the centre");
+    assert_eq!(odd.data[25 + 2 * 5 + 2], 0.0);
+    assert!(coordinate_channels(1).is_err());
+}
+
+#[test]
+fn summaries_average_over_the_test_positions() {
+    let test = test_positions(SplitKind::Quadrant);
+    assert_eq!(test, positions(Split::QuadrantTest, 0));
+    let errors: Vec<f32> = (0..test.len())
+        .map(|k| if k % 4 == 0 { 0.5 } else { 2.0 })
+        .collect();
+    let q = summarise(&errors, SplitKind::Quadrant).unwrap();
+    assert_eq!(q.n_test, 784);
+    assert_eq!(q.test_within_1px_percent, 25.0);
+    assert!((q.test_mean_px - (0.5 + 3.0 * 2.0) / 4.0).abs() < 1e-12);
+    assert_eq!(q.quadrant_mean_px, q.test_mean_px);
+    // Uniform: error 1 inside the quadrant, 0 outside.
+    let test = test_positions(SplitKind::Uniform);
+    let errors: Vec<f32> = test
+        .iter()
+        .map(|&(x, y)| if x >= 28 && y >= 28 { 1.0 } else { 0.0 })
+        .collect();
+    let inside = errors.iter().filter(|&&e| e == 1.0).count();
+    assert!(
+        inside > 100 && inside < 250,
+        "{inside} of 628 in the quadrant"
+    );
+    let u = summarise(&errors, SplitKind::Uniform).unwrap();
+    assert_eq!((u.n_test, u.quadrant_mean_px), (628, 1.0));
+    assert!((u.test_mean_px - inside as f64 / 628.0).abs() < 1e-12);
+    assert!(summarise(&errors[1..], SplitKind::Uniform).is_err());
+}
+
+#[test]
+fn shipped_coordinate_models_reproduce_their_test_error() {
+    let lib = Library::of_this_crate().unwrap();
+    let family: Vec<_> = lib
+        .manifest
+        .models
+        .iter()
+        .filter(|m| m.family == "coordconv")
+        .collect();
+    // Plain and CoordConv, each on the uniform and the quadrant split.
+    assert_eq!(family.len(), 4);
+    for entry in family {
+        let eval = &entry.eval;
+        assert_eq!(eval["generator"], "clevr", "{}", entry.id);
+        let split: Split = eval["split"].as_str().unwrap().parse().unwrap();
+        let seed = eval["seed"].as_u64().unwrap();
+        let places = positions(split, seed);
+        assert_eq!(
+            places.len() as u64,
+            eval["n"].as_u64().unwrap(),
+            "{}",
+            entry.id
+        );
+        let (_, model) = lib.model(&entry.id).unwrap();
+        let errors = predict(&model, &places).unwrap();
+        let mean = errors.iter().map(|p| f64::from(p.error)).sum::<f64>() / errors.len() as f64;
+        let metric = eval["metric"].as_str().unwrap();
+        let stated = entry.metric(metric).unwrap();
+        let tolerance = eval["tolerance_px"].as_f64().unwrap_or(0.0);
+        assert!(
+            (mean - stated).abs() <= tolerance + 1e-4,
+            "{}: {metric} measured {mean}, manifest says {stated}",
+            entry.id
+        );
+    }
+}
