@@ -3,6 +3,7 @@
 // Red-Green task where a padded network can read the class off the boxes' absolute position.
 import { rangeControl, segmentedControl } from '../ui/controls.js';
 import { h } from '../ui/dom.js';
+import { jobBar } from '../ui/job.js';
 import { downloadCanvasesPng, downloadCsv } from '../ui/export.js';
 import { colorLegend, drawRgba, formatNumber, pixelCanvas } from '../ui/heatmap.js';
 import { latestOnly } from '../latest.js';
@@ -65,33 +66,6 @@ export function coverageOptions(s) {
 
 export function testSets(s) {
   return SPLITS.map(({ split, seed }) => ({ split, n: s.count, seed, border: s.border, shift: s.shift }));
-}
-
-function jobBar(testid) {
-  const bar = h('progress', { max: 1, value: 0 });
-  const text = h('span', { class: 'note', dataset: { testid: `${testid}-status` } });
-  let controller = null;
-  const cancel = h('button', { type: 'button', disabled: true, dataset: { testid: `${testid}-cancel` }, onclick: () => controller?.abort() }, 'Cancel');
-  return {
-    el: h('div', { class: 'job', dataset: { testid } }, bar, cancel, text),
-    start(label) {
-      controller?.abort();
-      controller = new AbortController();
-      bar.value = 0;
-      text.textContent = label;
-      cancel.disabled = false;
-      return controller.signal;
-    },
-    progress(done, total, label) {
-      bar.value = total ? done / total : 0;
-      text.textContent = `${label}: ${done} / ${total}`;
-    },
-    finish(message) {
-      controller = null;
-      cancel.disabled = true;
-      text.textContent = message;
-    },
-  };
 }
 
 function coveragePanel(side) {

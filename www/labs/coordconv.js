@@ -5,6 +5,7 @@ import { latestOnly } from '../latest.js';
 import { modelById, modelRef } from '../models.js';
 import { rangeControl, segmentedControl, focusOwnsKeys } from '../ui/controls.js';
 import { h } from '../ui/dom.js';
+import { jobBar } from '../ui/job.js';
 import { downloadCanvasesPng, downloadCsv, downloadJson } from '../ui/export.js';
 import { colorLegend, drawRgba, formatNumber, pixelCanvas } from '../ui/heatmap.js';
 
@@ -35,35 +36,6 @@ const modelId = (kind, split) => `coord-${kind}-${split}`;
 
 // Predictions need no feature maps, so the models load without probes.
 const modelRefOf = (model) => ({ ...modelRef(model), probes: [] });
-
-// A progress bar with a Cancel button for the error-map job.
-function jobBar(testid) {
-  const bar = h('progress', { max: 1, value: 0 });
-  const text = h('span', { class: 'note', dataset: { testid: `${testid}-status` } });
-  let controller = null;
-  const cancel = h('button', { type: 'button', disabled: true, dataset: { testid: `${testid}-cancel` }, onclick: () => controller?.abort() }, 'Cancel');
-  const el = h('div', { dataset: { testid }, style: { display: 'flex', gap: '0.5rem', alignItems: 'center', flexWrap: 'wrap' } }, bar, cancel, text);
-  return {
-    el,
-    start(label) {
-      controller?.abort();
-      controller = new AbortController();
-      bar.value = 0;
-      text.textContent = label;
-      cancel.disabled = false;
-      return controller.signal;
-    },
-    progress(done, total, label) {
-      bar.value = total ? done / total : 0;
-      text.textContent = `${label}: ${done} / ${total}`;
-    },
-    finish(message) {
-      controller = null;
-      cancel.disabled = true;
-      text.textContent = message;
-    },
-  };
-}
 
 function metricRow(testid, label, title) {
   const value = h('dd', { dataset: { testid } }, '–');

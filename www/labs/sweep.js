@@ -8,6 +8,7 @@ import { latestOnly } from '../latest.js';
 import { MANIFEST_URL, modelById, modelRef, modelsWithTask } from '../models.js';
 import { fileControl, rangeControl, segmentedControl, selectControl } from '../ui/controls.js';
 import { h } from '../ui/dom.js';
+import { jobBar } from '../ui/job.js';
 import { downloadCanvasesPng, downloadCsv } from '../ui/export.js';
 import { colorLegend, drawRgba, formatNumber, pixelCanvas, tileGrid } from '../ui/heatmap.js';
 import { linePlot } from '../ui/plot.js';
@@ -135,35 +136,6 @@ function heldOutOf(model, count) {
 
 function positionLabel(t) {
   return t.kind === 'scale' ? `${t.scale}×` : `(${t.dx}, ${t.dy})`;
-}
-
-// A progress bar with a Cancel button for one long job at a time.
-function jobBar(testid) {
-  const bar = h('progress', { max: 1, value: 0 });
-  const text = h('span', { class: 'note', dataset: { testid: `${testid}-status` } });
-  let controller = null;
-  const cancel = h('button', { type: 'button', disabled: true, dataset: { testid: `${testid}-cancel` }, onclick: () => controller?.abort() }, 'Cancel');
-  const el = h('div', { class: 'job', dataset: { testid }, style: { display: 'flex', gap: '0.5rem', alignItems: 'center', flexWrap: 'wrap' } }, bar, cancel, text);
-  return {
-    el,
-    start(label) {
-      controller?.abort();
-      controller = new AbortController();
-      bar.value = 0;
-      text.textContent = label;
-      cancel.disabled = false;
-      return controller.signal;
-    },
-    progress(done, total, label) {
-      bar.value = total ? done / total : 0;
-      text.textContent = `${label}: ${done} / ${total}`;
-    },
-    finish(message) {
-      controller = null;
-      cancel.disabled = true;
-      if (message !== undefined) text.textContent = message;
-    },
-  };
 }
 
 function valueCell(testid, value, digits) {
