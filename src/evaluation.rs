@@ -1,12 +1,13 @@
 //! Re-measuring a model's headline metric from its manifest `eval` recipe, so the
 //! numbers the page and the README show are numbers the repository reproduces.
 
-use crate::datasets::{clevr, red_green};
+use crate::datasets::{clevr, red_green, siamese};
 use crate::imaging::{Image, prepare};
 use crate::manifest::ModelEntry;
 use crate::metrics;
 use crate::model::ProbeModel;
 use crate::shift::ShiftMode;
+use crate::tracking::{Tracker, peak_error};
 use crate::{Result, Tensor, err};
 use serde::Deserialize;
 use std::path::Path;
@@ -47,6 +48,19 @@ enum Recipe {
         seed: u64,
         tolerance_px: f64,
     },
+    /// A Siamese tracker on a generated pair set: mean Euclidean distance in
+    /// pixels between the response peak's offset and the true offset.
+    Siamese {
+        #[serde(rename = "generator")]
+        _generator: SiameseName,
+        metric: String,
+        split: String,
+        n: usize,
+        seed: u64,
+        #[serde(default)]
+        max_shift: i32,
+        tolerance_px: f64,
+    },
 }
 
 #[derive(Debug, Deserialize)]
@@ -59,6 +73,12 @@ enum RedGreenName {
 enum ClevrName {
     #[serde(rename = "clevr")]
     Clevr,
+}
+
+#[derive(Debug, Deserialize)]
+enum SiameseName {
+    #[serde(rename = "siamese")]
+    Siamese,
 }
 
 #[derive(Debug, Deserialize)]
@@ -152,6 +172,36 @@ pub fn remeasure(entry: &ModelEntry, onnx: &[u8], models_dir: &Path) -> Result<V
             Ok(vec![Measured {
                 metric,
                 value,
+                tolerance: tolerance_px,
+            }])
+        }
+        Recipe::Siamese {
+            metric,
+            split,
+            n,
+            seed,
+            max_shift,
+            tolerance_px,
+            ..
+        } => {
+            let data = siamese::generate(siamese::Mode::from_name(&split, max_shift)?, n, seed)?;
+            let inputs: Vec<_> = entry.inputs.iter().map(|i| i.spec.clone()).collect();
+            let tracker = Tracker {
+                model: &model,
+                inputs: &inputs,
+            };
+            let mut total = 0.0f64;
+            for start in (0..n).step_by(BATCH) {
+                let pairs: Vec<_> = (start..n.min(start + BATCH))
+                    .map(|i| data.pair(i))
+                    .collect();
+                for (i, (_, p)) in (start..).zip(tracker.peaks(&pairs)?) {
+                    total += f64::from(peak_error(&p, data.offset(i)));
+                }
+            }
+            Ok(vec![Measured {
+                metric,
+                value: total / n as f64,
                 tolerance: tolerance_px,
             }])
         }

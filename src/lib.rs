@@ -18,6 +18,7 @@ pub mod pooling;
 pub mod rng;
 pub mod shift;
 pub mod tensor;
+pub mod tracking;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

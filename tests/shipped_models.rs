@@ -4,6 +4,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use sha2::{Digest, Sha256};
+use shiftlab::Tensor;
+use shiftlab::datasets::{clevr, red_green, siamese};
 use shiftlab::evaluation::remeasure;
 use shiftlab::golden::{Golden, max_golden_error};
 use shiftlab::manifest::{Manifest, ModelEntry};
@@ -23,11 +25,40 @@ fn onnx(entry: &ModelEntry) -> Vec<u8> {
     std::fs::read(models_dir().join(&entry.file)).unwrap()
 }
 
+fn hex_sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// As `training/common.py`'s `f32_sha256`: float32 little-endian bytes, C order.
+fn f32_sha256(t: &Tensor) -> String {
+    let bytes: Vec<u8> = t.data.iter().flat_map(|v| v.to_le_bytes()).collect();
+    hex_sha256(&bytes)
+}
+
+/// Compare every `<part>_f32_sha256` a recipe records with the regenerated part;
+/// answers how many were compared.
+fn check_parts(id: &str, recipe: &serde_json::Value, parts: &[(&str, &Tensor)]) -> usize {
+    parts
+        .iter()
+        .filter_map(|(name, tensor)| {
+            let stated = recipe[format!("{name}_f32_sha256")].as_str()?;
+            assert_eq!(
+                f32_sha256(tensor),
+                stated,
+                "{id}: the generator no longer draws the {name} the model was measured on"
+            );
+            Some(())
+        })
+        .count()
+}
+
 #[test]
 fn files_match_their_manifest_checksums() {
     for entry in &manifest().models {
-        let digest = Sha256::digest(onnx(entry));
-        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        let hex = hex_sha256(&onnx(entry));
         assert_eq!(hex, entry.sha256, "{}", entry.file);
     }
 }
@@ -74,6 +105,41 @@ fn probe_layers_are_feature_maps_of_the_stated_stride() {
                 probe.stride
             );
         }
+    }
+}
+
+#[test]
+fn generated_test_sets_are_the_ones_the_models_were_measured_on() {
+    let int = |v: &serde_json::Value, key: &str| v[key].as_u64().unwrap_or(0);
+    let text = |v: &serde_json::Value, key: &str| v[key].as_str().unwrap_or("").to_string();
+    for entry in &manifest().models {
+        let eval = &entry.eval;
+        let compared = match eval["generator"].as_str() {
+            None => continue,
+            Some("red-green") => eval["splits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| {
+                    let split = text(s, "split").parse().unwrap();
+                    let data = red_green::generate(split, int(s, "n") as usize, int(s, "seed"));
+                    check_parts(&entry.id, s, &data.unwrap().parts())
+                })
+                .sum(),
+            Some("clevr") => {
+                let split = text(eval, "split").parse().unwrap();
+                let data = clevr::generate(split, int(eval, "seed")).unwrap();
+                check_parts(&entry.id, eval, &data.parts())
+            }
+            Some("siamese") => {
+                let max = int(eval, "max_shift") as i32;
+                let mode = siamese::Mode::from_name(&text(eval, "split"), max).unwrap();
+                let data = siamese::generate(mode, int(eval, "n") as usize, int(eval, "seed"));
+                check_parts(&entry.id, eval, &data.unwrap().parts())
+            }
+            Some(other) => panic!("{}: unknown generator {other}", entry.id),
+        };
+        assert!(compared > 0, "{}: no checksum of its test set", entry.id);
     }
 }
 

@@ -5,12 +5,14 @@ response map. Data from the Rust generator (training/gen_data.sh).
   siam-centred  trained only on pairs whose target sits at the search centre
   siam-shifted  trained on pairs with random offsets, |dx|, |dy| <= 20
 
-Backbone: conv3x3 (16, 32, 32, 32), strides (2, 1, 1, 1), zero padding 1, ReLU (the last
-conv without ReLU): template features 8x8, search features 32x32. Head: valid
-cross-correlation of the template features over the search features (written as 64 slices of
+Backbone: conv3x3 (16, 32, 32, 32, 32, 32), strides (2, 1, 2, 1, 1, 1), zero padding 1, ReLU
+(the last conv without ReLU), receptive field 35 px: template features 4x4, search features
+16x16. (A shallower backbone -- 4 convs, stride 2, receptive field 15 px -- showed almost no
+centre bias: it cannot tell where it is in the search region; see models/README.md.) Head: valid
+cross-correlation of the template features over the search features (written as 16 slices of
 the search features stacked and a batched matmul, ops tract runs with per-sample weights),
-then response * a + b (learned scalars): a 25x25 map. Response cell (r, c) <-> offset
-(dx, dy) = (2c - 24, 2r - 24). Loss: softmax cross-entropy over the map against a Gaussian
+then response * a + b (learned scalars): a 13x13 map. Response cell (r, c) <-> offset
+(dx, dy) = (4c - 24, 4r - 24). Loss: softmax cross-entropy over the map against a Gaussian
 (sigma = 1 cell) at the true offset.
 
 Usage: python3 training/siamese.py [centred shifted]
@@ -30,11 +32,12 @@ SEED = 0
 EPOCHS = 8
 BATCH = 32
 LR = 1e-3
-CHANNELS = [16, 32, 32, 32]
-STRIDES = [2, 1, 1, 1]
-STRIDE = 2
-RESP = 25          # (64 - 16) / 2 + 1
-CENTRE_CELL = 12   # cell of offset 0
+CHANNELS = [16, 32, 32, 32, 32, 32]
+STRIDES = [2, 1, 2, 1, 1, 1]
+STRIDE = 4
+RESP = (64 - 16) // STRIDE + 1    # 13
+CENTRE_CELL = (64 // 2 - 16 // 2) // STRIDE  # 6: the cell of offset (0, 0)
+CELL_TEXT = (f"({STRIDE}c - {CENTRE_CELL * STRIDE}, {STRIDE}r - {CENTRE_CELL * STRIDE})")
 SIGMA_CELLS = 1.0
 MEAN = [0.5, 0.5, 0.5]
 STD = [0.25, 0.25, 0.25]
@@ -220,12 +223,12 @@ def main(variants):
             "inputs": fields["inputs"],
             "output": {**fields["output"],
                        "cell_to_offset": "response cell (row r, column c) <-> target offset "
-                                         "(dx, dy) = (2c - 24, 2r - 24) px from the search "
+                                         f"(dx, dy) = {CELL_TEXT} px from the search "
                                          "centre; peak = argmax"},
             "probes": fields["probes"],
-            "architecture": "shared backbone conv3x3 (16,32,32,32), strides (2,1,1,1), zero "
+            "architecture": f"shared backbone conv3x3 {tuple(CHANNELS)}, strides {tuple(STRIDES)}, zero "
                             "padding 1, ReLU between convs; valid cross-correlation of template "
-                            "features (8x8) over search features (32x32) as slices + matmul; "
+                            f"features ({16 // STRIDE}x{16 // STRIDE}) over search features ({64 // STRIDE}x{64 // STRIDE}) as slices + matmul; "
                             "response * a + b",
             "dataset": f"Siamese pairs from the Rust generator: gen-data siamese --split "
                        f"{variant} --n 4000 --seed 1" +
@@ -233,7 +236,7 @@ def main(variants):
             "recipe": {"optimiser": "Adam", "lr": LR, "schedule": "one-cycle (10% warm-up)",
                        "epochs": EPOCHS, "batch": BATCH,
                        "loss": "softmax cross-entropy over the response map against a Gaussian "
-                               "(sigma 1 cell = 2 px) at the true offset",
+                               f"(sigma 1 cell = {STRIDE} px) at the true offset",
                        "augmentation": "none", "script": "training/siamese.py"},
             "seed": SEED,
             "steps": steps,
@@ -258,9 +261,9 @@ def main(variants):
                 "generator": "siamese", **TEST,
                 **RAW_SHA,
                 "pipeline": "(x - 0.5) / 0.25 on template and search; peak = argmax of the "
-                            "25x25 response; offset = (2c - 24, 2r - 24); Euclidean error vs "
+                            f"{RESP}x{RESP} response; offset = {CELL_TEXT}; Euclidean error vs "
                             "targets, mean",
-                "tolerance_px": 0.001,
+                "tolerance_px": 0.05,  # one flipped argmax among 1000 moves the mean by <= 0.04 px
             },
             "golden": fields["golden"],
             "verify": fields["verify"],

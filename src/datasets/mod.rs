@@ -25,13 +25,14 @@ impl Dataset {
         self.len() == 0
     }
 
+    /// The arrays by the names their files and checksums carry.
+    pub fn parts(&self) -> [(&'static str, &Tensor); 2] {
+        [("images", &self.images), ("targets", &self.targets)]
+    }
+
     /// Write `<prefix>-images.npy` and `<prefix>-targets.npy` into `dir`.
     pub fn write_npy(&self, dir: &Path, prefix: &str) -> Result<Vec<PathBuf>> {
-        write_all(
-            dir,
-            prefix,
-            &[("images", &self.images), ("targets", &self.targets)],
-        )
+        write_all(dir, prefix, &self.parts())
     }
 }
 

@@ -293,16 +293,32 @@ pub struct SiameseDataset {
 }
 
 impl SiameseDataset {
+    /// The arrays by the names their files and checksums carry.
+    pub fn parts(&self) -> [(&'static str, &Tensor); 3] {
+        [
+            ("templates", &self.templates),
+            ("searches", &self.searches),
+            ("targets", &self.targets),
+        ]
+    }
+
     /// Write `<prefix>-templates.npy`, `<prefix>-searches.npy` and `<prefix>-targets.npy`.
     pub fn write_npy(&self, dir: &Path, prefix: &str) -> Result<Vec<PathBuf>> {
-        write_all(
-            dir,
-            prefix,
-            &[
-                ("templates", &self.templates),
-                ("searches", &self.searches),
-                ("targets", &self.targets),
-            ],
+        write_all(dir, prefix, &self.parts())
+    }
+
+    pub fn pair(&self, i: usize) -> Pair {
+        Pair {
+            template: self.templates.item(i),
+            search: self.searches.item(i),
+        }
+    }
+
+    /// The true (dx, dy) of pair `i`.
+    pub fn offset(&self, i: usize) -> (i32, i32) {
+        (
+            self.targets.data[2 * i] as i32,
+            self.targets.data[2 * i + 1] as i32,
         )
     }
 }
