@@ -14,6 +14,7 @@ import { sweepHandlers } from './compute/sweep.js';
 import { positionHandlers } from './compute/position.js';
 import { bordersHandlers } from './compute/borders.js';
 import { coordconvHandlers } from './compute/coordconv.js';
+import { siameseHandlers } from './compute/siamese.js';
 
 class Cancelled extends Error {
   constructor() {
@@ -48,6 +49,7 @@ const HANDLERS = {
   ...positionHandlers,
   ...bordersHandlers,
   ...coordconvHandlers,
+  ...siameseHandlers,
   // Decodes (and caches) an image; answers its size, or the decoder's message.
   async loadImage({ image }, job, core) {
     const { width, height } = await imageFor(core, image);

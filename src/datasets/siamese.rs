@@ -154,7 +154,7 @@ pub struct Pair {
     pub search: Tensor,
 }
 
-fn check_offset((dx, dy): (i32, i32)) -> Result<()> {
+pub fn check_offset((dx, dy): (i32, i32)) -> Result<()> {
     if dx.abs() > MAX_SHIFT || dy.abs() > MAX_SHIFT {
         return Err(err!(
             "target offset ({dx}, {dy}) leaves the search region: |dx|, |dy| ≤ {MAX_SHIFT}"

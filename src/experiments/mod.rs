@@ -12,6 +12,7 @@ pub mod layerwise;
 pub mod pooling_lab;
 pub mod position;
 pub mod shift_view;
+pub mod siamese_lab;
 pub mod sweep;
 
 use crate::library::Library;
@@ -35,6 +36,7 @@ pub fn run_native(lib: &Library, name: &str, opts: Value) -> Result<Value> {
         "position" => position::native(lib, opts),
         "borders" => borders::native(lib, opts),
         "coordconv" => coordconv::native(lib, opts),
+        "siamese" => siamese_lab::native(lib, opts),
         other => Err(err!("unknown experiment \"{other}\"")),
     }
 }

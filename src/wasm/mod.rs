@@ -20,6 +20,7 @@ mod coordconv;
 mod layerwise;
 mod pooling_lab;
 mod position;
+mod siamese_lab;
 mod sweep;
 
 pub(crate) type JsResult<T> = Result<T, JsError>;

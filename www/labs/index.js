@@ -8,5 +8,6 @@ import layers from './layers.js';
 import position from './position.js';
 import borders from './borders.js';
 import coordconv from './coordconv.js';
+import siamese from './siamese.js';
 
-export const LABS = [shift, pooling, sweep, layers, position, borders, coordconv];
+export const LABS = [shift, pooling, sweep, layers, position, borders, coordconv, siamese];

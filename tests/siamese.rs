@@ -1,0 +1,177 @@
+//! The centre-bias lab natively: scenes are reproducible and move only the
+//! target, the shipped trackers' response cells are read at the stride their
+//! shapes imply, and the lab's own sweep shows the bias the paper reports.
+//! (The trackers' headline test error is re-measured in `shipped_models.rs`.)
+#![cfg(not(target_arch = "wasm32"))]
+
+use shiftlab::experiments::run_native;
+use shiftlab::experiments::siamese_lab::{MODEL_IDS, Picture, SweepOptions, scene, score_bin};
+use shiftlab::imaging::InputSpec;
+use shiftlab::library::Library;
+use shiftlab::tracking::Tracker;
+
+/// The sweep the lab draws by default.
+const LAB_SWEEP: SweepOptions = SweepOptions {
+    seed: 0,
+    scenes: 8,
+    step: 4,
+    max_distance: 24,
+};
+
+#[test]
+fn lab_scenes_are_seeded_and_move_only_the_target() {
+    let a = scene(3, (0, 0)).unwrap().render().unwrap();
+    assert_eq!(a, scene(3, (0, 0)).unwrap().render().unwrap());
+    assert_ne!(a.search, scene(4, (0, 0)).unwrap().render().unwrap().search);
+    let moved = scene(3, (20, 0)).unwrap().render().unwrap();
+    assert_eq!(a.template, moved.template);
+    assert_ne!(a.search, moved.search);
+    // The corner far from both target positions is untouched.
+    let corner = |s: &shiftlab::Tensor| s.data[..64 * 4].to_vec();
+    assert_eq!(corner(&a.search), corner(&moved.search));
+    assert!(scene(3, (25, 0)).is_err());
+
+    let opts = SweepOptions {
+        scenes: 5,
+        step: 8,
+        ..LAB_SWEEP
+    };
+    assert_eq!(opts.distances().unwrap(), vec![0, 8, 16, 24]);
+    for d in [0, 16, 24] {
+        let bin = opts.bin(d, None).unwrap();
+        assert_eq!(bin.len(), 5);
+        for (_, (dx, dy)) in &bin {
+            let r = ((dx * dx + dy * dy) as f32).sqrt();
+            assert!(
+                (r - d as f32).abs() <= 0.75,
+                "offset ({dx}, {dy}) for distance {d}"
+            );
+        }
+        assert_eq!(bin, opts.bin(d, None).unwrap());
+    }
+    for bad in [
+        SweepOptions {
+            max_distance: 30,
+            ..opts
+        },
+        SweepOptions { step: 0, ..opts },
+        SweepOptions { scenes: 0, ..opts },
+    ] {
+        assert!(bad.distances().is_err(), "{bad:?} accepted");
+    }
+}
+
+#[test]
+fn a_picture_is_cut_as_a_moving_camera_sees_it() {
+    let lib = Library::of_this_crate().unwrap();
+    let picture = Picture::new(&lib.image("models/photos/chelsea.png").unwrap());
+    let centred = picture.pair((0, 0)).unwrap();
+    for (dx, dy) in [(0, 0), (24, -24), (-7, 13)] {
+        let pair = picture.pair((dx, dy)).unwrap();
+        assert_eq!(pair.template, centred.template, "the target is one patch");
+        // The template's pixels sit in the search region around centre + offset.
+        for c in 0..3 {
+            for i in 0..16 {
+                for j in 0..16 {
+                    let (y, x) = ((24 + dy + i) as usize, (24 + dx + j) as usize);
+                    assert_eq!(
+                        pair.search.data[(c * 64 + y) * 64 + x],
+                        pair.template.data[(c * 16 + i as usize) * 16 + j as usize],
+                        "offset ({dx}, {dy})"
+                    );
+                }
+            }
+        }
+    }
+    assert!(picture.pair((25, 0)).is_err());
+    let bin = LAB_SWEEP.bin(20, Some(&picture)).unwrap();
+    assert_eq!(bin.len(), LAB_SWEEP.scenes);
+    assert!(bin.iter().all(|(p, _)| p.template == centred.template));
+}
+
+#[test]
+fn shipped_trackers_read_their_maps_at_stride_four() {
+    let lib = Library::of_this_crate().unwrap();
+    for id in MODEL_IDS {
+        let (entry, model) = lib.model(id).unwrap();
+        let inputs: Vec<InputSpec> = entry.inputs.iter().map(|i| i.spec.clone()).collect();
+        let tracker = Tracker {
+            model: &model,
+            inputs: &inputs,
+        };
+        // 64-px search, 16-px template, 13 cells: (64 − 16) / 12 = 4 px per cell.
+        assert_eq!(tracker.stride(13).unwrap(), 4, "{id}");
+        assert!(tracker.stride(12).is_err(), "{id}");
+        let pair = scene(7, (0, 0)).unwrap().render().unwrap();
+        let (map, peak) = tracker.peaks(&[pair]).unwrap().remove(0);
+        assert_eq!(map.shape, vec![13, 13], "{id}");
+        assert_eq!(
+            (peak.dx, peak.dy),
+            (0, 0),
+            "{id} misses a target at the centre"
+        );
+    }
+}
+
+/// The lab's default sweep, both trackers on the same scenes: the centred-trained
+/// tracker's error grows with the target's distance from the centre, the
+/// shift-trained one's does not (SiamRPN++, Li et al. 2019, Fig. 2).
+#[test]
+fn the_lab_sweep_shows_centre_bias() {
+    let lib = Library::of_this_crate().unwrap();
+    let bins: Vec<_> = LAB_SWEEP
+        .distances()
+        .unwrap()
+        .into_iter()
+        .map(|d| (d, LAB_SWEEP.bin(d, None).unwrap()))
+        .collect();
+    let errors: Vec<Vec<f64>> = MODEL_IDS
+        .iter()
+        .map(|id| {
+            let (entry, model) = lib.model(id).unwrap();
+            let inputs: Vec<InputSpec> = entry.inputs.iter().map(|i| i.spec.clone()).collect();
+            let tracker = Tracker {
+                model: &model,
+                inputs: &inputs,
+            };
+            bins.iter()
+                .map(|(d, bin)| score_bin(&tracker, *d, bin).unwrap().mean_error_px)
+                .collect()
+        })
+        .collect();
+    let (centred, shifted) = (&errors[0], &errors[1]);
+    let far = |e: &[f64]| e[4..].iter().sum::<f64>() / e[4..].len() as f64; // 16, 20, 24 px
+    assert!(
+        centred[0] < 4.0 && shifted[0] < 4.0,
+        "near the centre both should find the target: {centred:?} {shifted:?}"
+    );
+    assert!(
+        far(centred) > 2.0 * far(shifted) && far(centred) > 8.0,
+        "no centre bias: centred {centred:?}, shifted {shifted:?}"
+    );
+}
+
+#[test]
+fn the_native_experiment_answers_both_trackers() {
+    let lib = Library::of_this_crate().unwrap();
+    let opts = serde_json::json!({ "seed": 1, "dx": 16, "dy": 8 });
+    let out = run_native(&lib, "siamese", opts).unwrap();
+    for id in MODEL_IDS {
+        let m = &out["models"][id];
+        let (dx, dy) = (
+            m["peak"]["dx"].as_i64().unwrap(),
+            m["peak"]["dy"].as_i64().unwrap(),
+        );
+        let expected = (((dx - 16).pow(2) + (dy - 8).pow(2)) as f64).sqrt();
+        assert!(
+            (m["error"].as_f64().unwrap() - expected).abs() < 1e-5,
+            "{id}"
+        );
+        assert_eq!(m["sweep"].as_array().unwrap().len(), 0, "{id}");
+    }
+    let bad = serde_json::json!({ "seed": 1, "dx": 40, "dy": 0 });
+    let message = run_native(&lib, "siamese", bad).unwrap_err().0;
+    assert!(message.contains("leaves the search region"), "{message}");
+    let unknown = serde_json::json!({ "seed": 1, "dx": 0, "dy": 0, "zoom": 2 });
+    assert!(run_native(&lib, "siamese", unknown).is_err());
+}
