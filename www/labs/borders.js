@@ -6,9 +6,9 @@ import { h } from '../ui/dom.js';
 import { jobBar } from '../ui/job.js';
 import { downloadCanvasesPng, downloadCsv } from '../ui/export.js';
 import { colorLegend, drawRgba, formatNumber, pixelCanvas } from '../ui/heatmap.js';
-import { latestOnly } from '../latest.js';
 import { MANIFEST_URL } from '../models.js';
 import { linePlot } from '../ui/plot.js';
+import { renderLoop } from '../ui/render-loop.js';
 
 const PADDINGS = [
   { value: 'Valid', label: 'valid', title: 'no padding: the output shrinks by k − 1 per layer' },
@@ -322,20 +322,9 @@ export function mount(container, initial, ctx) {
     });
   }
 
-  const schedule = latestOnly(async (s) => {
-    if (disposed) return;
-    ctx.setStatus('busy', 'computing');
-    try {
-      await renderCoverage(s);
-      await renderRedGreen(s);
-      if (disposed) return;
-      ctx.dismiss('borders-render');
-      ctx.setStatus('ready', 'ready');
-    } catch (err) {
-      if (disposed) return;
-      ctx.notify(`The borders lab could not be computed: ${err.message}`, 'error', { key: 'borders-render' });
-      ctx.setStatus('error', 'error');
-    }
+  const schedule = renderLoop(ctx, { key: 'borders-render', what: 'The borders lab', isDisposed: () => disposed }, async (s) => {
+    await renderCoverage(s);
+    await renderRedGreen(s);
   });
 
   function update(next) {

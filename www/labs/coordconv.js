@@ -1,13 +1,13 @@
 // The CoordConv lab (Liu et al. 2018): place a 9×9 square on a 64×64 canvas and watch a plain CNN
 // and a CoordConv CNN, trained on the same split, regress its centre; the error at every
 // position of the canvas, as a heatmap, shows where each one generalises.
-import { latestOnly } from '../latest.js';
 import { modelById, modelRef } from '../models.js';
 import { rangeControl, segmentedControl, focusOwnsKeys } from '../ui/controls.js';
 import { h } from '../ui/dom.js';
 import { jobBar } from '../ui/job.js';
 import { downloadCanvasesPng, downloadCsv, downloadJson } from '../ui/export.js';
 import { colorLegend, drawRgba, formatNumber, pixelCanvas } from '../ui/heatmap.js';
+import { Unavailable, renderLoop } from '../ui/render-loop.js';
 
 const CANVAS = 64;
 const SIDE = 56; // top-left positions per axis
@@ -143,7 +143,6 @@ export function mount(container, initial, ctx) {
   const xControl = rangeControl('x', schema.x, { label: 'square x (left)', value: state.x, onChange: (v) => ctx.setState({ x: v }) });
   const yControl = rangeControl('y', schema.y, { label: 'square y (top)', value: state.y, onChange: (v) => ctx.setState({ y: v }) });
   const truth = h('p', { class: 'note', dataset: { testid: 'truth' } });
-  const missing = h('p', { class: 'note warn', dataset: { testid: 'missing-models' } });
   const verdict = h('p', { class: 'note', dataset: { testid: 'verdict' } });
   const job = jobBar('error-map-job');
   const panels = KINDS.map(({ kind, title }) => modelPanel(kind, title));
@@ -183,7 +182,6 @@ export function mount(container, initial, ctx) {
       ),
     ),
     h('div', { class: 'panel controls' }, splitControl.el, xControl.el, yControl.el),
-    missing,
     truth,
     h('div', { class: 'compare' }, panels.map((p) => p.el)),
     h('div', { class: 'panel' }, h('h3', {}, 'Error over the test positions'), job.el, verdict),
@@ -338,36 +336,17 @@ export function mount(container, initial, ctx) {
     verdict.dataset.holds = String(holds);
   }
 
-  const schedule = latestOnly(async (s, isSuperseded) => {
-    if (disposed) return;
+  const schedule = renderLoop(ctx, { key: 'coordconv', what: 'The CoordConv view', isDisposed: () => disposed }, async (s, isStale) => {
     const models = modelsOf(s.split);
     const absent = KINDS.filter((_, k) => !models[k]).map((k) => modelId(k.kind, s.split));
-    if (absent.length > 0) {
-      missing.textContent = `The model(s) ${absent.join(', ')} are not in models/manifest.json, so this split cannot be shown.`;
-      ctx.setStatus('error', 'no model');
-      return;
-    }
-    missing.textContent = '';
-    ctx.setStatus('busy', 'computing');
-    try {
-      await renderView(s, models);
-      if (disposed || isSuperseded()) return;
-      const entry = await measureMap(s, models);
-      if (disposed || isSuperseded()) return;
-      await drawMaps(s, models, entry);
-      if (disposed || isSuperseded()) return;
-      for (const b of exportButtons) b.disabled = false;
-      ctx.dismiss('coordconv');
-      ctx.setStatus('ready', 'ready');
-    } catch (err) {
-      if (disposed) return;
-      if (err.name === 'AbortError') {
-        ctx.setStatus('ready', 'cancelled');
-        return;
-      }
-      ctx.notify(`The CoordConv view could not be computed: ${err.message}`, 'error', { key: 'coordconv' });
-      ctx.setStatus('error', 'error');
-    }
+    if (absent.length > 0) throw new Unavailable(`The model(s) ${absent.join(', ')} are not in models/manifest.json, so this split cannot be shown.`);
+    await renderView(s, models);
+    if (isStale()) return;
+    const entry = await measureMap(s, models);
+    if (isStale()) return;
+    await drawMaps(s, models, entry);
+    if (isStale()) return;
+    for (const b of exportButtons) b.disabled = false;
   });
 
   function onKey(event) {

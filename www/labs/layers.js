@@ -2,13 +2,13 @@
 // distance between the features of a circularly shifted input and the circularly shifted
 // features, over every shift (Δx, Δy) of one period of the deepest layer's stride, averaged
 // over held-out digits. Darker = less equivariant.
-import { latestOnly } from '../latest.js';
 import { MANIFEST_URL, modelById, modelRef, modelsWithTask } from '../models.js';
 import { rangeControl, selectControl } from '../ui/controls.js';
 import { h } from '../ui/dom.js';
 import { downloadCanvasesPng, downloadCsv } from '../ui/export.js';
 import { colorLegend, drawRgba, pixelCanvas } from '../ui/heatmap.js';
 import { linePlot } from '../ui/plot.js';
+import { Unavailable, renderLoop } from '../ui/render-loop.js';
 
 const DEFAULT_A = 'digits-maxpool';
 const DEFAULT_B = 'digits-bin5';
@@ -227,31 +227,15 @@ export function mount(container, initial, ctx) {
     downloadCsv(rows, `${baseName()}.csv`);
   }
 
-  const schedule = latestOnly(async (wanted) => {
-    if (disposed) return;
-    if (models(wanted).some((m) => !m)) {
-      ctx.notify('No model with probe layers and a held-out set is available.', 'error', { key: 'layers-render' });
-      ctx.setStatus('error', 'no model');
-      return;
-    }
-    ctx.setStatus('busy', 'computing');
+  const schedule = renderLoop(ctx, { key: 'layers-render', what: 'The layer-by-layer view', isDisposed: () => disposed }, async (wanted, isStale) => {
+    if (models(wanted).some((m) => !m)) throw new Unavailable('No model with probe layers and a held-out set is available.');
     try {
       const result = await compute(wanted);
-      if (disposed) return;
+      if (isStale()) return;
       await draw(wanted, result);
-      if (disposed) return;
-      ctx.dismiss('layers-render');
-      ctx.setStatus('ready', 'ready');
     } catch (err) {
-      if (disposed) return;
-      if (err.name === 'AbortError') {
-        jobText.textContent = 'cancelled';
-        ctx.setStatus('ready', 'cancelled');
-        return;
-      }
-      jobText.textContent = `failed: ${err.message}`;
-      ctx.notify(`The layer-by-layer view could not be computed: ${err.message}`, 'error', { key: 'layers-render' });
-      ctx.setStatus('error', 'error');
+      jobText.textContent = err.name === 'AbortError' ? 'cancelled' : `failed: ${err.message}`;
+      throw err;
     }
   });
 

@@ -4,11 +4,11 @@
 // an image downsampled ×2 and ×4 without and with each blur, where aliasing is visible.
 // All numbers come from the core (experiments/pooling_lab.rs).
 import { DIGIT_SAMPLES, PHOTOS } from '../images.js';
-import { latestOnly } from '../latest.js';
 import { fileControl, rangeControl, segmentedControl, selectControl } from '../ui/controls.js';
 import { h } from '../ui/dom.js';
 import { downloadCanvasesPng, downloadCsv } from '../ui/export.js';
 import { drawRgba, pixelCanvas } from '../ui/heatmap.js';
+import { renderLoop } from '../ui/render-loop.js';
 
 const MAX_SAMPLES = 32; // pooling_lab::MAX_SIGNAL
 const MAX_ABS = 1000;
@@ -577,20 +577,7 @@ export function mount(container, initial, ctx) {
     for (const b of exportButtons) b.disabled = false;
   }
 
-  const schedule = latestOnly(async (wanted, isSuperseded) => {
-    if (disposed) return;
-    ctx.setStatus('busy', 'computing');
-    try {
-      await render(wanted);
-      if (disposed || isSuperseded()) return;
-      ctx.dismiss('pooling-render');
-      ctx.setStatus('ready', 'ready');
-    } catch (err) {
-      if (disposed) return;
-      ctx.notify(`The pooling lab could not be computed: ${err.message}`, 'error', { key: 'pooling-render' });
-      ctx.setStatus('error', 'error');
-    }
-  });
+  const schedule = renderLoop(ctx, { key: 'pooling-render', what: 'The pooling lab', isDisposed: () => disposed }, render);
 
   async function useUpload(file) {
     const bytes = new Uint8Array(await file.arrayBuffer());

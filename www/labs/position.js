@@ -9,7 +9,7 @@ import { h } from '../ui/dom.js';
 import { jobBar } from '../ui/job.js';
 import { downloadCanvasesPng, downloadCsv } from '../ui/export.js';
 import { colorLegend, drawRgba, formatNumber, pixelCanvas } from '../ui/heatmap.js';
-import { latestOnly } from '../latest.js';
+import { renderLoop } from '../ui/render-loop.js';
 
 const TARGETS = [
   { value: 'H', label: 'H', title: 'horizontal gradient: 0 at the left, 1 at the right' },
@@ -382,20 +382,9 @@ export function mount(container, initial, ctx) {
     for (const button of exportButtons) button.disabled = false;
   }
 
-  const schedule = latestOnly(async (s) => {
-    if (disposed) return;
-    ctx.setStatus('busy', 'computing');
-    try {
-      await renderHand(s);
-      await renderReadout(s);
-      if (disposed) return;
-      ctx.dismiss('position-render');
-      ctx.setStatus('ready', 'ready');
-    } catch (err) {
-      if (disposed) return;
-      ctx.notify(`The position readout could not be computed: ${err.message}`, 'error', { key: 'position-render' });
-      ctx.setStatus('error', 'error');
-    }
+  const schedule = renderLoop(ctx, { key: 'position-render', what: 'The position readout', isDisposed: () => disposed }, async (s) => {
+    await renderHand(s);
+    await renderReadout(s);
   });
 
   function update(next) {

@@ -2,13 +2,13 @@
 // of the original and of the shifted input — top-5 probabilities, one layer's feature maps —
 // and the shift-compensated difference feat(shift(x)) − shift(feat(x)) at that layer.
 import { bundledImage, imagesFor } from '../images.js';
-import { latestOnly } from '../latest.js';
 import { modelById, modelRef, modelsWithTask } from '../models.js';
 import { probabilityBars, topK } from '../ui/bars.js';
 import { fileControl, focusOwnsKeys, rangeControl, segmentedControl, selectControl } from '../ui/controls.js';
 import { h } from '../ui/dom.js';
 import { downloadCanvasesPng, downloadCsv, downloadJson } from '../ui/export.js';
 import { colorLegend, drawRgba, formatNumber, pixelCanvas, tileGrid } from '../ui/heatmap.js';
+import { Unavailable, renderLoop } from '../ui/render-loop.js';
 
 const MAX_SHIFT = 8;
 const SHOWN_CHANNELS = 16;
@@ -341,24 +341,12 @@ export function mount(container, initial, ctx) {
     for (const button of exportButtons) button.disabled = false;
   }
 
-  const schedule = latestOnly(async (wanted, isSuperseded) => {
-    if (disposed) return;
+  const schedule = renderLoop(ctx, { key: 'shift-render', what: 'The shift view', isDisposed: () => disposed }, async (wanted) => {
     if (!wanted.model) {
-      modelNote.textContent = 'No classification model is available (see the notice above), so there is nothing to show.';
-      ctx.setStatus('error', 'no model');
-      return;
+      modelNote.textContent = 'No classification model is available, so there is nothing to show.';
+      throw new Unavailable('No classification model is available, so the shift lab has nothing to show.');
     }
-    ctx.setStatus('busy', 'computing');
-    try {
-      await render(wanted);
-      if (disposed || isSuperseded()) return;
-      ctx.dismiss('shift-render');
-      ctx.setStatus('ready', 'ready');
-    } catch (err) {
-      if (disposed) return;
-      ctx.notify(`The shift view could not be computed: ${err.message}`, 'error', { key: 'shift-render' });
-      ctx.setStatus('error', 'error');
-    }
+    await render(wanted);
   });
 
   async function useUpload(file) {

@@ -4,7 +4,6 @@
 // shift-compensated difference at the selected step — and the invariance metrics of Zhang 2019
 // and Azulay & Weiss 2019 over this image or over the held-out digits.
 import { bundledImage, imagesFor } from '../images.js';
-import { latestOnly } from '../latest.js';
 import { MANIFEST_URL, modelById, modelRef, modelsWithTask } from '../models.js';
 import { fileControl, rangeControl, segmentedControl, selectControl } from '../ui/controls.js';
 import { h } from '../ui/dom.js';
@@ -12,6 +11,7 @@ import { jobBar } from '../ui/job.js';
 import { downloadCanvasesPng, downloadCsv } from '../ui/export.js';
 import { colorLegend, drawRgba, formatNumber, pixelCanvas, tileGrid } from '../ui/heatmap.js';
 import { linePlot } from '../ui/plot.js';
+import { Unavailable, renderLoop } from '../ui/render-loop.js';
 
 const DEFAULT_A = 'digits-maxpool';
 const DEFAULT_B = 'digits-bin5';
@@ -620,34 +620,14 @@ export function mount(container, initial, ctx) {
     downloadCsv(rows, `${baseName()}-metrics.csv`);
   }
 
-  const schedule = latestOnly(async (wanted) => {
-    if (disposed) return;
-    const models = modelsOf(wanted);
-    if (models.some((m) => !m)) {
-      ctx.notify('No classification model is available, so there is nothing to sweep.', 'error', { key: 'sweep-render' });
-      ctx.setStatus('error', 'no model');
-      return;
-    }
-    ctx.setStatus('busy', 'computing');
-    try {
-      await runSweeps(wanted);
-      if (disposed) return;
-      drawSweeps(wanted);
-      if (wanted.direction === 'grid') await drawGridMaps(wanted);
-      await drawSelected(wanted);
-      drawMetrics(wanted, await metricsOfImage(wanted));
-      if (disposed) return;
-      ctx.dismiss('sweep-render');
-      ctx.setStatus('ready', 'ready');
-    } catch (err) {
-      if (disposed) return;
-      if (err.name === 'AbortError') {
-        ctx.setStatus('ready', 'cancelled');
-        return;
-      }
-      ctx.notify(`The sweep could not be computed: ${err.message}`, 'error', { key: 'sweep-render' });
-      ctx.setStatus('error', 'error');
-    }
+  const schedule = renderLoop(ctx, { key: 'sweep-render', what: 'The sweep', isDisposed: () => disposed }, async (wanted, isStale) => {
+    if (modelsOf(wanted).some((m) => !m)) throw new Unavailable('No classification model is available, so there is nothing to sweep.');
+    await runSweeps(wanted);
+    if (isStale()) return;
+    drawSweeps(wanted);
+    if (wanted.direction === 'grid') await drawGridMaps(wanted);
+    await drawSelected(wanted);
+    drawMetrics(wanted, await metricsOfImage(wanted));
   });
 
   async function useUpload(file) {

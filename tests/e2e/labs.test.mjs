@@ -1,0 +1,28 @@
+// Every lab of the navigation, opened from a hostile link: the lab renders, the unusable part
+// of the link is named in a warning shown as text (never as markup), and nothing breaks.
+import { assert, assertEqual } from './harness.mjs';
+
+const HOSTILE = '<img src=x onerror="window.__pwned=1">';
+
+export const tests = [
+  {
+    name: 'every lab opens from a link with a hostile extra setting, which is shown as text and ignored',
+    async run(t) {
+      const first = await t.open();
+      await t.waitReady(first);
+      const ids = await first.locator('[data-testid^=tab-]').evaluateAll((tabs) => tabs.map((a) => a.dataset.testid.slice(4)));
+      assert(ids.length >= 8 && ids.includes('siamese'), `the navigation lists every lab: ${ids}`);
+      for (const id of ids) {
+        const page = await t.open(`#lab=${id}&bogus=${encodeURIComponent(HOSTILE)}`);
+        await t.waitReady(page);
+        const warning = await page.locator('[data-testid=notice][data-kind=warn]').first().textContent({ timeout: 10_000 });
+        assert(warning.includes(HOSTILE), `${id}: the warning should quote the ignored setting as text: ${warning}`);
+        assertEqual(await page.locator('[data-testid=notice][data-kind=error]').count(), 0, `${id}: error notices`);
+        assertEqual(await page.evaluate(() => window.__pwned), undefined, `${id}: the link's markup ran`);
+        assertEqual(t.param(page, 'bogus'), null, `${id}: the canonical link drops the unknown setting`);
+        assertEqual(t.param(page, 'lab'), id, `${id}: the link keeps the lab`);
+        await page.context().close();
+      }
+    },
+  },
+];
