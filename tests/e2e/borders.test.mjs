@@ -1,18 +1,14 @@
 // The borders lab in a real browser: the coverage maps and (once the border models ship) the
 // Red-Green accuracies render and equal `shiftlab experiment borders`, a control changes the
 // view and the link, and the link restores it.
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { assert, assertEqual } from './harness.mjs';
+import { assert, assertEqual, nativeExperiment } from './harness.mjs';
 
-const BIN = `${process.env.CARGO_TARGET_DIR ?? `${process.env.HOME}/.cache/shiftlab/target`}/debug/shiftlab`;
 const MANIFEST = JSON.parse(readFileSync(new URL('../../models/manifest.json', import.meta.url), 'utf8'));
 const MODELS = ['rg-vconv', 'rg-sconv-zero', 'rg-sconv-circular', 'rg-fconv'];
 const SHIPPED = MODELS.every((id) => MANIFEST.models.some((m) => m.id === id));
 
-function native(options) {
-  return JSON.parse(execFileSync(BIN, ['experiment', 'borders', JSON.stringify(options)], { encoding: 'utf8' }));
-}
+const native = (options) => nativeExperiment('borders', options);
 
 async function coverageShown(page, side) {
   const stats = page.getByTestId(`coverage-${side}-stats`);

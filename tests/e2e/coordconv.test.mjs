@@ -2,44 +2,28 @@
 // coordinate channels and both error maps, its numbers equal `shiftlab experiment coordconv`,
 // the arrow keys, a click and the split control change the view and the link, and the link
 // restores the view.
-import { execFileSync } from 'node:child_process';
-import { assert, assertEqual } from './harness.mjs';
+import { assert, assertEqual, canvasHasContent, dataValue, nativeExperiment } from './harness.mjs';
 
-const BIN = `${process.env.CARGO_TARGET_DIR ?? `${process.env.HOME}/.cache/shiftlab/target`}/debug/shiftlab`;
 const KINDS = ['plain', 'coordconv'];
 
-function native(options) {
-  return JSON.parse(execFileSync(BIN, ['experiment', 'coordconv', JSON.stringify(options)], { encoding: 'utf8' }));
-}
+const native = (options) => nativeExperiment('coordconv', options);
 
 // tract's kernels differ between wasm and native in the last bits of a float.
 function assertClose(actual, expected, what, tolerance = 1e-3) {
   assert(Math.abs(actual - expected) <= tolerance, `${what}: page ${actual}, native ${expected}`);
 }
 
-async function value(page, testid) {
-  return page.getByTestId(testid).getAttribute('data-value');
-}
-
-async function canvasHasContent(page, testid) {
-  return page.getByTestId(testid).evaluate((canvas) => {
-    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    for (let i = 4; i < data.length; i++) if (data[i] !== data[i % 4]) return true;
-    return false;
-  });
-}
-
 async function shown(page) {
   const out = {};
   for (const kind of KINDS) {
-    const [x, y] = (await value(page, `${kind}-predicted`)).split(',').map(Number);
+    const [x, y] = (await dataValue(page, `${kind}-predicted`)).split(',').map(Number);
     out[kind] = {
       x,
       y,
-      error: Number(await value(page, `${kind}-error`)),
-      testMean: Number(await value(page, `${kind}-test-mean`)),
-      within: Number(await value(page, `${kind}-test-within1`)),
-      quadrantMean: Number(await value(page, `${kind}-quadrant-mean`)),
+      error: Number(await dataValue(page, `${kind}-error`)),
+      testMean: Number(await dataValue(page, `${kind}-test-mean`)),
+      within: Number(await dataValue(page, `${kind}-test-within1`)),
+      quadrantMean: Number(await dataValue(page, `${kind}-quadrant-mean`)),
     };
   }
   return out;
@@ -74,7 +58,7 @@ export const tests = [
         assert(await canvasHasContent(page, `${kind}-error-map`), `${kind} error map is blank`);
       }
       for (const channel of ['i', 'j', 'r']) assert(await canvasHasContent(page, `channel-${channel}`), `channel ${channel} is blank`);
-      assertEqual(await value(page, 'truth'), '44.5,44.5', 'true centre of the default square');
+      assertEqual(await dataValue(page, 'truth'), '44.5,44.5', 'true centre of the default square');
       const expected = compareWithNative(await shown(page), 'quadrant', 40, 40, true);
       assertEqual(expected.truth.x, 44.5, 'native true centre');
       const verdict = await page.getByTestId('verdict').textContent();
@@ -96,7 +80,7 @@ export const tests = [
       assertEqual(t.param(page, 'x'), '6', 'x after the click');
       assertEqual(t.param(page, 'y'), '16', 'y after the click');
       await t.waitReady(page);
-      assertEqual(await value(page, 'truth'), '10.5,20.5', 'true centre after the click');
+      assertEqual(await dataValue(page, 'truth'), '10.5,20.5', 'true centre after the click');
       const before = await shown(page);
       compareWithNative(before, 'quadrant', 6, 16, false);
 

@@ -94,3 +94,18 @@ export function assert(condition, message) {
 export function assertEqual(actual, expected, what) {
   if (actual !== expected) throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
 }
+
+// The `data-value` attribute an element carries: the exact number behind the text shown.
+export async function dataValue(page, testid) {
+  return page.getByTestId(testid).getAttribute('data-value');
+}
+
+// True when a canvas holds more than one colour, so something was drawn on it.
+export async function canvasHasContent(page, testid) {
+  return page.getByTestId(testid).evaluate((canvas) => {
+    if (canvas.width === 0 || canvas.height === 0) return false;
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    for (let i = 4; i < data.length; i++) if (data[i] !== data[i % 4]) return true;
+    return false;
+  });
+}

@@ -1,14 +1,9 @@
 // The layer-by-layer lab in a real browser: the grids render for both models, the numbers equal
 // `shiftlab experiment layerwise`, a control changes the view and the link, the link restores
 // it, and a long run can be cancelled without breaking the page.
-import { execFileSync } from 'node:child_process';
-import { assert, assertEqual } from './harness.mjs';
+import { assert, assertEqual, nativeExperiment } from './harness.mjs';
 
-const BIN = `${process.env.CARGO_TARGET_DIR ?? `${process.env.HOME}/.cache/shiftlab/target`}/debug/shiftlab`;
-
-function native(options) {
-  return JSON.parse(execFileSync(BIN, ['experiment', 'layerwise', JSON.stringify(options)], { encoding: 'utf8' }));
-}
+const native = (options) => nativeExperiment('layerwise', options);
 
 async function means(page, side, names) {
   const values = [];

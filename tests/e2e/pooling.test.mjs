@@ -1,16 +1,10 @@
 // The pooling lab in a real browser: the seed's numbers appear exactly, editing the signal
 // changes the outputs and the link, the link restores the view, the page's numbers equal the
 // native core's, the 2-D aliasing grid is drawn and the exports exist.
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assert, assertEqual } from './harness.mjs';
+import { assert, assertEqual, canvasHasContent, nativeExperiment } from './harness.mjs';
 
-const SHIFTLAB = join(process.env.CARGO_TARGET_DIR ?? `${process.env.HOME}/.cache/shiftlab/target`, 'debug', 'shiftlab');
-
-function native(options) {
-  return JSON.parse(execFileSync(SHIFTLAB, ['experiment', 'pooling', JSON.stringify(options)], { encoding: 'utf8' }));
-}
+const native = (options) => nativeExperiment('pooling', options);
 
 // As the page prints numbers (www/labs/pooling.js).
 const formatValue = (v) => (Number.isInteger(v) ? String(v) : String(Number(v.toFixed(3))));
@@ -27,15 +21,6 @@ async function open(t, hash = '#lab=pooling') {
 }
 
 // Whether a canvas holds more than one colour.
-async function canvasHasContent(page, testid) {
-  return page.getByTestId(testid).evaluate((canvas) => {
-    if (canvas.width === 0 || canvas.height === 0) return false;
-    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    for (let i = 4; i < data.length; i++) if (data[i] !== data[i % 4]) return true;
-    return false;
-  });
-}
-
 // Everything the page shows for the operators, read from the summary table and side A.
 async function shownNumbers(page) {
   return page.evaluate(() => {

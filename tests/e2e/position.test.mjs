@@ -1,11 +1,9 @@
 // The position lab in a real browser: the hand test and (once the padding encoders ship) the
 // readouts render, the numbers equal `shiftlab experiment position`, a control changes the view
 // and the link, and the link restores it.
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { assert, assertEqual } from './harness.mjs';
+import { assert, assertEqual, nativeExperiment } from './harness.mjs';
 
-const BIN = `${process.env.CARGO_TARGET_DIR ?? `${process.env.HOME}/.cache/shiftlab/target`}/debug/shiftlab`;
 const MANIFEST = JSON.parse(readFileSync(new URL('../../models/manifest.json', import.meta.url), 'utf8'));
 const ENCODERS = MANIFEST.models.filter((m) => m.family === 'padding').map((m) => m.id);
 // The lab fits on these photos (www/labs/position.js: the first seven of PHOTOS, tested on the rest).
@@ -13,9 +11,7 @@ const TRAIN = ['chelsea', 'astronaut', 'camera', 'coffee', 'rocket', 'immunohist
 const TEST = ['flower', 'hubble_deep_field', 'coins'];
 const photo = (name) => `models/photos/${name}.png`;
 
-function native(options) {
-  return JSON.parse(execFileSync(BIN, ['experiment', 'position', JSON.stringify(options)], { encoding: 'utf8' }));
-}
+const native = (options) => nativeExperiment('position', options);
 
 async function handNumbers(page, kind) {
   const stats = page.getByTestId(`hand-${kind}-stats`);

@@ -1,6 +1,6 @@
 // The shift lab in a real browser: the default demonstration renders, the arrow keys shift the
 // image and the link, the link restores the view, bad links and bad files are explained.
-import { assert, assertClose, assertEqual, nativeExperiment } from './harness.mjs';
+import { assert, assertClose, assertEqual, canvasHasContent, nativeExperiment } from './harness.mjs';
 
 // What a panel shows: its top-1 class and exact probability.
 async function top1(page, side) {
@@ -11,15 +11,6 @@ async function top1(page, side) {
 }
 
 // Whether a canvas has been drawn with something other than one flat colour.
-async function canvasHasContent(page, testid) {
-  return page.getByTestId(testid).evaluate((canvas) => {
-    if (canvas.width === 0 || canvas.height === 0) return false;
-    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    for (let i = 4; i < data.length; i++) if (data[i] !== data[i % 4]) return true;
-    return false;
-  });
-}
-
 async function expectDefaultDemonstration(t, page) {
   await t.waitReady(page);
   for (const side of ['original', 'shifted']) {

@@ -3,26 +3,14 @@
 // photo and an uploaded picture; arrow keys, dragging and "New scene" change the view and the
 // link, and the link restores it; a file that is not an image is refused with its name.
 import { fileURLToPath } from 'node:url';
-import { assert, assertEqual, nativeExperiment } from './harness.mjs';
+import { assert, assertEqual, canvasHasContent, dataValue, nativeExperiment } from './harness.mjs';
 
 const SWEEP = { seed: 0, step: 4, maxDistance: 24 }; // as the lab sweeps
 const IDS = ['siam-centred', 'siam-shifted'];
 
-async function value(page, testid) {
-  return page.getByTestId(testid).getAttribute('data-value');
-}
-
-async function canvasHasContent(page, testid) {
-  return page.getByTestId(testid).evaluate((canvas) => {
-    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    for (let i = 4; i < data.length; i++) if (data[i] !== data[i % 4]) return true;
-    return false;
-  });
-}
-
 async function peaks(page) {
   const out = [];
-  for (const k of [0, 1]) out.push({ peak: await value(page, `peak-${k}`), error: Number(await value(page, `error-${k}`)) });
+  for (const k of [0, 1]) out.push({ peak: await dataValue(page, `peak-${k}`), error: Number(await dataValue(page, `error-${k}`)) });
   return out;
 }
 
@@ -37,7 +25,7 @@ async function compareWithNative(page, options, scenes) {
     if (!scenes) continue;
     assertEqual(n.sweep.length, 7, `${id}: distances 0, 4, …, 24`);
     for (const bin of n.sweep) {
-      const page_ = Number(await value(page, `sweep-${k}-${bin.distance}`));
+      const page_ = Number(await dataValue(page, `sweep-${k}-${bin.distance}`));
       assert(Math.abs(page_ - bin.meanErrorPx) < 1e-9, `${id} at ${bin.distance} px: page ${page_}, native ${bin.meanErrorPx}`);
     }
   }

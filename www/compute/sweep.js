@@ -18,12 +18,6 @@ async function heldOutPixels({ url, imageShape, count }) {
 }
 
 export const sweepHandlers = {
-  // Upload check: decodes (and keeps) an image for the sweep lab.
-  async sweepLoadImage({ image }, job, core) {
-    const { width, height } = await imageFor(core, image);
-    return { width, height };
-  },
-
   async sweepRun({ model, image, opts, spec, batchSize = 16 }, job, core) {
     const [m, img] = await Promise.all([modelFor(core, model), imageFor(core, image)]);
     const transforms = core.sweepTransforms(spec);

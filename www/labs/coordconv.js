@@ -2,7 +2,7 @@
 // and a CoordConv CNN, trained on the same split, regress its centre; the error at every
 // position of the canvas, as a heatmap, shows where each one generalises.
 import { modelById, modelRef } from '../models.js';
-import { rangeControl, segmentedControl, focusOwnsKeys } from '../ui/controls.js';
+import { arrowKeys, rangeControl, segmentedControl } from '../ui/controls.js';
 import { h } from '../ui/dom.js';
 import { jobBar } from '../ui/job.js';
 import { downloadCanvasesPng, downloadCsv, downloadJson } from '../ui/export.js';
@@ -24,7 +24,6 @@ const KINDS = [
   { kind: 'plain', title: 'Plain conv' },
   { kind: 'coordconv', title: 'CoordConv' },
 ];
-const ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
 
 export const schema = {
   split: { type: 'enum', choices: SPLITS.map((s) => s.value), default: 'quadrant' },
@@ -349,14 +348,7 @@ export function mount(container, initial, ctx) {
     for (const b of exportButtons) b.disabled = false;
   });
 
-  function onKey(event) {
-    const step = ARROWS[event.key];
-    if (!step || event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
-    if (focusOwnsKeys(event.target)) return;
-    event.preventDefault();
-    place(state.x + step[0], state.y + step[1]);
-  }
-  document.addEventListener('keydown', onKey);
+  const stopKeys = arrowKeys((sx, sy) => place(state.x + sx, state.y + sy));
 
   drawChannels().catch((err) => !disposed && ctx.notify(`The coordinate channels could not be drawn: ${err.message}`, 'error', { key: 'coordconv-channels' }));
 
@@ -373,7 +365,7 @@ export function mount(container, initial, ctx) {
     update,
     unmount() {
       disposed = true;
-      document.removeEventListener('keydown', onKey);
+      stopKeys();
     },
   };
 }

@@ -9,6 +9,7 @@ import { h } from '../ui/dom.js';
 import { downloadCanvasesPng, downloadCsv } from '../ui/export.js';
 import { drawRgba, pixelCanvas } from '../ui/heatmap.js';
 import { renderLoop } from '../ui/render-loop.js';
+import { storeUpload } from '../ui/upload.js';
 
 const MAX_SAMPLES = 32; // pooling_lab::MAX_SIGNAL
 const MAX_ABS = 1000;
@@ -580,16 +581,9 @@ export function mount(container, initial, ctx) {
   const schedule = renderLoop(ctx, { key: 'pooling-render', what: 'The pooling lab', isDisposed: () => disposed }, render);
 
   async function useUpload(file) {
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    let view;
-    try {
-      view = await client.call('poolingImages', { image: { key: UPLOAD_KEY, bytes }, downsampler: state.downsampler }, { transfer: [bytes.buffer] });
-    } catch (err) {
-      ctx.notify(`“${file.name}” cannot be used: ${err.message}`, 'error', { key: 'pooling-upload' });
-      return;
-    }
+    if (!(await storeUpload(client, ctx, file, { key: UPLOAD_KEY, notice: 'pooling-upload' })) || disposed) return;
+    const view = await client.call('poolingImages', { image: { key: UPLOAD_KEY }, downsampler: state.downsampler });
     if (disposed) return;
-    ctx.dismiss('pooling-upload');
     upload = { name: file.name };
     imageControl.setOptions(imageOptions(), state.image);
     drawImages(view);

@@ -4,11 +4,12 @@
 import { bundledImage, imagesFor } from '../images.js';
 import { modelById, modelRef, modelsWithTask } from '../models.js';
 import { probabilityBars, topK } from '../ui/bars.js';
-import { fileControl, focusOwnsKeys, rangeControl, segmentedControl, selectControl } from '../ui/controls.js';
+import { arrowKeys, fileControl, rangeControl, segmentedControl, selectControl } from '../ui/controls.js';
 import { h } from '../ui/dom.js';
 import { downloadCanvasesPng, downloadCsv, downloadJson } from '../ui/export.js';
 import { colorLegend, drawRgba, formatNumber, pixelCanvas, tileGrid } from '../ui/heatmap.js';
 import { Unavailable, renderLoop } from '../ui/render-loop.js';
+import { storeUpload } from '../ui/upload.js';
 
 const MAX_SHIFT = 8;
 const SHOWN_CHANNELS = 16;
@@ -23,7 +24,6 @@ const MODES = [
   { value: 'crop', label: 'Crop', title: 'Move a crop window over a larger image: new content comes in from outside the view' },
 ];
 
-const ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
 
 // The user's uploaded image lives only in this page (and the worker), never in a link; kept at
 // module level so that it survives switching to another lab and back.
@@ -350,32 +350,19 @@ export function mount(container, initial, ctx) {
   });
 
   async function useUpload(file) {
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    try {
-      await client.call('loadImage', { image: { key: UPLOAD_KEY, bytes } }, { transfer: [bytes.buffer] });
-    } catch (err) {
-      ctx.notify(`“${file.name}” cannot be used: ${err.message}`, 'error', { key: 'shift-upload' });
-      return;
-    }
-    if (disposed) return;
-    ctx.dismiss('shift-upload');
+    if (!(await storeUpload(client, ctx, file, { key: UPLOAD_KEY, notice: 'shift-upload' })) || disposed) return;
     upload = { name: file.name };
     imageControl.setOptions(imageOptions(manifest, state.model), state.image);
     if (state.image === UPLOAD) schedule(state); // a new picture under the same setting
     else ctx.setState({ image: UPLOAD });
   }
 
-  function onKey(event) {
-    const step = ARROWS[event.key];
-    if (!step || event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
-    if (focusOwnsKeys(event.target)) return;
-    event.preventDefault();
+  const stopKeys = arrowKeys((sx, sy) => {
     const clamp = (v) => Math.max(-MAX_SHIFT, Math.min(MAX_SHIFT, v));
-    const dx = clamp(state.dx + step[0]);
-    const dy = clamp(state.dy + step[1]);
+    const dx = clamp(state.dx + sx);
+    const dy = clamp(state.dy + sy);
     if (dx !== state.dx || dy !== state.dy) ctx.setState({ dx, dy });
-  }
-  document.addEventListener('keydown', onKey);
+  });
 
   function update(next) {
     if (next.model !== state.model) {
@@ -397,7 +384,7 @@ export function mount(container, initial, ctx) {
     update,
     unmount() {
       disposed = true;
-      document.removeEventListener('keydown', onKey);
+      stopKeys();
     },
   };
 }

@@ -5,13 +5,14 @@
 // against the target's distance from the centre.
 import { PHOTOS, bundledImage } from '../images.js';
 import { modelById, modelRef } from '../models.js';
-import { fileControl, focusOwnsKeys, rangeControl, selectControl } from '../ui/controls.js';
+import { arrowKeys, fileControl, rangeControl, selectControl } from '../ui/controls.js';
 import { h } from '../ui/dom.js';
 import { downloadCanvasesPng, downloadCsv, downloadJson } from '../ui/export.js';
 import { colorLegend, drawRgba, pixelCanvas } from '../ui/heatmap.js';
 import { jobBar } from '../ui/job.js';
 import { linePlot } from '../ui/plot.js';
 import { Unavailable, renderLoop } from '../ui/render-loop.js';
+import { storeUpload } from '../ui/upload.js';
 
 const SEARCH = 64;
 const TEMPLATE = 16;
@@ -23,7 +24,6 @@ const TRACKERS = [
   { id: 'siam-centred', title: 'Trained on centred targets', color: '#d62728' },
   { id: 'siam-shifted', title: 'Trained on shifted targets', color: '#1f77b4' },
 ];
-const ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
 const SCENE = 'scene';
 const UPLOAD = 'upload';
 const UPLOAD_KEY = 'siamese:upload';
@@ -361,30 +361,17 @@ export function mount(container, initial, ctx) {
   });
 
   async function useUpload(file) {
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    try {
-      await client.call('loadImage', { image: { key: UPLOAD_KEY, bytes } }, { transfer: [bytes.buffer] });
-    } catch (err) {
-      ctx.notify(`“${file.name}” cannot be used: ${err.message}`, 'error', { key: 'siamese-upload' });
-      return;
-    }
-    if (disposed) return;
-    ctx.dismiss('siamese-upload');
+    if (!(await storeUpload(client, ctx, file, { key: UPLOAD_KEY, notice: 'siamese-upload' })) || disposed) return;
     upload = { name: file.name, version: (upload?.version ?? 0) + 1 };
     sourceControl.setOptions(sourceOptions(), state.source);
     if (state.source === UPLOAD) schedule(state); // a new picture under the same setting
     else ctx.setState({ source: UPLOAD });
   }
 
-  function onKey(event) {
-    const step = ARROWS[event.key];
-    if (!step || event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
-    if (focusOwnsKeys(event.target)) return;
-    event.preventDefault();
+  const stopKeys = arrowKeys((sx, sy) => {
     const clamp = (v) => Math.max(-MAX_SHIFT, Math.min(MAX_SHIFT, v));
-    ctx.setState({ dx: clamp(state.dx + step[0]), dy: clamp(state.dy + step[1]) });
-  }
-  document.addEventListener('keydown', onKey);
+    ctx.setState({ dx: clamp(state.dx + sx), dy: clamp(state.dy + sy) });
+  });
 
   function update(next) {
     state = next;
@@ -402,7 +389,7 @@ export function mount(container, initial, ctx) {
     unmount() {
       disposed = true;
       plot.destroy();
-      document.removeEventListener('keydown', onKey);
+      stopKeys();
     },
   };
 }

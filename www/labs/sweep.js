@@ -12,6 +12,7 @@ import { downloadCanvasesPng, downloadCsv } from '../ui/export.js';
 import { colorLegend, drawRgba, formatNumber, pixelCanvas, tileGrid } from '../ui/heatmap.js';
 import { linePlot } from '../ui/plot.js';
 import { Unavailable, renderLoop } from '../ui/render-loop.js';
+import { storeUpload } from '../ui/upload.js';
 
 const DEFAULT_A = 'digits-maxpool';
 const DEFAULT_B = 'digits-bin5';
@@ -631,17 +632,7 @@ export function mount(container, initial, ctx) {
   });
 
   async function useUpload(file) {
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    try {
-      // Both the sweep handlers and the shift view keep the picture.
-      await client.call('sweepLoadImage', { image: { key: UPLOAD_KEY, bytes: bytes.slice() } });
-      await client.call('loadImage', { image: { key: UPLOAD_KEY, bytes } }, { transfer: [bytes.buffer] });
-    } catch (err) {
-      ctx.notify(`“${file.name}” cannot be used: ${err.message}`, 'error', { key: 'sweep-upload' });
-      return;
-    }
-    if (disposed) return;
-    ctx.dismiss('sweep-upload');
+    if (!(await storeUpload(client, ctx, file, { key: UPLOAD_KEY, notice: 'sweep-upload' })) || disposed) return;
     upload = { name: file.name };
     controls.image.setOptions(imageOptions(), state.image);
     sweeps = null;

@@ -88,3 +88,20 @@ export function focusOwnsKeys(target) {
   if (target.isContentEditable || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA') return true;
   return target.tagName === 'INPUT' && !KEYLESS_INPUTS.has(target.type);
 }
+
+const ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+
+// The arrow keys step something across the lab (a shift, a square, a target): onStep(sx, sy)
+// with sx, sy in {-1, 0, 1}, unless the focus needs the arrows itself or a modifier is held.
+// Returns the function that stops listening.
+export function arrowKeys(onStep) {
+  function onKey(event) {
+    const step = ARROWS[event.key];
+    if (!step || event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+    if (focusOwnsKeys(event.target)) return;
+    event.preventDefault();
+    onStep(...step);
+  }
+  document.addEventListener('keydown', onKey);
+  return () => document.removeEventListener('keydown', onKey);
+}
