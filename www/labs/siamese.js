@@ -345,7 +345,7 @@ export function mount(container, initial, ctx) {
         : 'The picture is fitted to 112×112 px; its central 16×16 patch is the target, and the search region is the 64×64 window ' +
           'that holds it at the chosen offset, as a moving camera would. Both trackers learnt on generated scenes only, so on a photo ' +
           'they are out of their depth: over the ten bundled photos both miss by 9–26 px on average, and the shift-trained one is the ' +
-          'worse of the two (models/README.md). What still shows is the centred-trained tracker’s error growing with the distance from the centre.';
+          'worse of the two (models/README.md). Both errors still grow with the distance from the centre.';
   }
 
   const schedule = renderLoop(ctx, { key: 'siamese', what: 'The Siamese view', isDisposed: () => disposed }, async (s, isStale) => {
