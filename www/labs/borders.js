@@ -164,7 +164,7 @@ export function mount(container, initial, ctx) {
       h('div', { class: 'controls' }, controls.count.el, controls.border.el, controls.shift.el),
       emptyNote,
       job.el,
-      table,
+      h('div', { style: { overflowX: 'auto' } }, table),
       h('div', { class: 'compare' }, ...SPLITS.map(({ split }) => h('article', { class: 'panel' }, h('h4', {}, `${split} test set: first ${SHOWN} images`), examples[split]))),
       h('h4', {}, 'Accuracy as the black border grows'),
       h('p', { class: 'note' }, 'The paper adds black borders so that the boxes sit further from the image edge, where padding can no longer tell a network where they are. The sweep uses the test-set size and diagonal shift above.'),
