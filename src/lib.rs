@@ -3,6 +3,7 @@
 //! The modules are pure Rust with no DOM or JS types; `wasm` is the only
 //! module that knows about the browser and it only converts types.
 
+pub mod benchmark;
 pub mod colormap;
 pub mod datasets;
 pub mod error;

@@ -38,6 +38,25 @@ mod cli {
             /// Options as JSON: the same fields the page sends.
             options: String,
         },
+        /// Time the shipped models natively (median ms per batch) and print JSON; the
+        /// browser half of the comparison is scripts/bench.mjs.
+        Bench(Bench),
+    }
+
+    #[derive(clap::Args)]
+    struct Bench {
+        /// Items per run.
+        #[arg(long, default_value_t = 8)]
+        batch: usize,
+        /// Timed runs per model, after two untimed ones.
+        #[arg(long, default_value_t = 20)]
+        repeats: usize,
+        /// Seed of the inputs.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Only these models (manifest ids, comma-separated); all when absent.
+        #[arg(long, value_delimiter = ',')]
+        models: Vec<String>,
     }
 
     #[derive(Clone, Copy, ValueEnum)]
@@ -72,6 +91,7 @@ mod cli {
         let result = match Cli::parse().command {
             Command::GenData(args) => gen_data(&args),
             Command::Experiment { name, options } => experiment(&name, &options),
+            Command::Bench(args) => bench(&args),
         };
         match result {
             Ok(()) => ExitCode::SUCCESS,
@@ -88,6 +108,49 @@ mod cli {
         let lib = shiftlab::library::Library::of_this_crate()?;
         let result = shiftlab::experiments::run_native(&lib, name, options)?;
         println!("{result}");
+        Ok(())
+    }
+
+    fn bench(args: &Bench) -> Result<()> {
+        use shiftlab::benchmark::{Workload, median};
+        use shiftlab::model::ProbeModel;
+        use std::time::Instant;
+        if args.repeats == 0 {
+            return Err(err!("--repeats must be at least 1"));
+        }
+        let lib = shiftlab::library::Library::of_this_crate()?;
+        let mut rows = Vec::new();
+        for entry in &lib.manifest.models {
+            if !args.models.is_empty() && !args.models.contains(&entry.id) {
+                continue;
+            }
+            let model = ProbeModel::load(&lib.onnx(&entry.id)?, &entry.input_shapes(), &[])?;
+            let work = Workload::new(&entry.input_shapes(), args.batch, args.seed)?;
+            let checksum = work.run(&model)?;
+            work.run(&model)?;
+            let times = (0..args.repeats)
+                .map(|_| {
+                    let start = Instant::now();
+                    work.run(&model)?;
+                    Ok(start.elapsed().as_secs_f64() * 1e3)
+                })
+                .collect::<Result<Vec<_>>>()?;
+            rows.push(serde_json::json!({
+                "id": entry.id,
+                "medianMs": median(&times)?,
+                "checksum": checksum,
+            }));
+        }
+        if rows.is_empty() {
+            return Err(err!("no model matches --models {:?}", args.models));
+        }
+        let report = serde_json::json!({
+            "batch": args.batch,
+            "repeats": args.repeats,
+            "seed": args.seed,
+            "models": rows,
+        });
+        println!("{report}");
         Ok(())
     }
 

@@ -15,6 +15,7 @@ import { positionHandlers } from './compute/position.js';
 import { bordersHandlers } from './compute/borders.js';
 import { coordconvHandlers } from './compute/coordconv.js';
 import { siameseHandlers } from './compute/siamese.js';
+import { benchmarkHandlers } from './compute/benchmark.js';
 
 class Cancelled extends Error {
   constructor() {
@@ -50,6 +51,7 @@ const HANDLERS = {
   ...bordersHandlers,
   ...coordconvHandlers,
   ...siameseHandlers,
+  ...benchmarkHandlers,
   // Decodes (and caches) an image; answers its size, or the decoder's message.
   async loadImage({ image }, job, core) {
     const { width, height } = await imageFor(core, image);

@@ -15,6 +15,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
+mod benchmark;
 mod borders;
 mod coordconv;
 mod layerwise;

@@ -1,8 +1,7 @@
 // What every e2e test receives as `t`: pages that record browser errors, readiness waits and
 // small assertions with readable failure messages.
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { runNative } from '../../scripts/native.mjs';
 
 const READY_TIMEOUT_MS = 90_000;
 
@@ -74,13 +73,9 @@ export class TestContext {
   }
 }
 
-// The native build of the CLI (`cargo test` and `cargo build` put it there), whose
-// `experiment` command prints a lab's numbers for the page's numbers to be checked against.
-export const NATIVE_BIN = join(process.env.CARGO_TARGET_DIR ?? join(process.env.HOME, '.cache/shiftlab/target'), 'debug/shiftlab');
-
+// A lab's numbers computed natively by `shiftlab experiment <name> '<json>'`.
 export function nativeExperiment(name, options) {
-  if (!existsSync(NATIVE_BIN)) throw new Error(`${NATIVE_BIN} is missing: build it with \`cargo build\` (scripts/test.sh does)`);
-  return JSON.parse(execFileSync(NATIVE_BIN, ['experiment', name, JSON.stringify(options)], { encoding: 'utf8' }));
+  return runNative(['experiment', name, JSON.stringify(options)]);
 }
 
 export function assertClose(actual, expected, tolerance, what) {

@@ -1,13 +1,13 @@
 // End-to-end tests of the page in headless Chromium.
 //   node tests/e2e/run.mjs [filter]
-// Serves the repository root, launches /usr/bin/chromium through playwright-core and runs
+// Serves the repository root, launches Chromium (scripts/chromium.mjs) and runs
 // every `tests/e2e/*.test.mjs`: each exports `tests = [{ name, run(t) }]` (see harness.mjs
 // for `t`). A lab adds its own file; nothing here needs to change. Only tests whose
 // "file: name" contains `filter` run. Exits non-zero if any test fails.
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../../scripts/chromium.mjs';
 import { startServer } from '../../scripts/serve.mjs';
 import { TestContext } from './harness.mjs';
 
@@ -16,16 +16,6 @@ const root = resolve(here, '../..');
 const artifacts = join(here, 'artifacts');
 const filter = process.argv[2] ?? '';
 const TEST_TIMEOUT_MS = 180_000;
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 function missingPrerequisites() {
   const needed = {
@@ -74,8 +64,7 @@ async function main() {
 
   const server = await startServer(0);
   const baseUrl = `http://127.0.0.1:${server.address().port}`;
-  // playwright-core gives every launch a fresh temporary profile (user-data-dir).
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   const failures = [];
   let passed = 0;
   try {
