@@ -5,7 +5,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use shiftlab::experiments::run_native;
-use shiftlab::experiments::siamese_lab::{MODEL_IDS, Picture, SweepOptions, scene, score_bin};
+use shiftlab::experiments::siamese_lab::{
+    ErrorMapOptions, MODEL_IDS, Picture, SweepOptions, scene, score_bin,
+};
 use shiftlab::imaging::InputSpec;
 use shiftlab::library::Library;
 use shiftlab::tracking::Tracker;
@@ -174,4 +176,38 @@ fn the_native_experiment_answers_both_trackers() {
     assert!(message.contains("leaves the search region"), "{message}");
     let unknown = serde_json::json!({ "seed": 1, "dx": 0, "dy": 0, "zoom": 2 });
     assert!(run_native(&lib, "siamese", unknown).is_err());
+}
+
+#[test]
+fn the_error_map_is_a_symmetric_grid_and_is_zero_where_a_tracker_is_right() {
+    let opts = ErrorMapOptions {
+        seed: 0,
+        scenes: 1,
+        step: 8,
+    };
+    assert_eq!(opts.offsets().unwrap(), vec![-24, -16, -8, 0, 8, 16, 24]);
+    for bad in [
+        ErrorMapOptions { step: 0, ..opts },
+        ErrorMapOptions { step: 25, ..opts },
+        ErrorMapOptions { scenes: 0, ..opts },
+        ErrorMapOptions { scenes: 65, ..opts },
+    ] {
+        assert!(bad.offsets().is_err(), "{bad:?} accepted");
+    }
+    let lib = Library::of_this_crate().unwrap();
+    let (entry, model) = lib.model("siam-centred").unwrap();
+    let inputs: Vec<InputSpec> = entry.inputs.iter().map(|i| i.spec.clone()).collect();
+    let tracker = Tracker {
+        model: &model,
+        inputs: &inputs,
+    };
+    assert!(opts.row(&tracker, 4, None).is_err(), "4 px is not a row");
+    let middle = opts.row(&tracker, 0, None).unwrap();
+    assert_eq!(middle.len(), 7);
+    assert_eq!(middle, opts.row(&tracker, 0, None).unwrap(), "seeded");
+    // Offsets of 8 px or less lie on the 4-px grid of the response map and near the centre.
+    assert!(
+        middle[2..5].iter().all(|&e| e == 0.0),
+        "the centred tracker misses near the centre: {middle:?}"
+    );
 }

@@ -16,6 +16,15 @@ use serde::{Deserialize, Serialize};
 /// Streams of the lab's scenes, apart from the training and test sets'.
 const VIEW_STREAM: u64 = 31;
 const SWEEP_STREAM: u64 = 32;
+const MAP_STREAM: u64 = 33;
+
+/// A pair with the target at `offset`: a fresh scene from `rng`, or the cut of a picture.
+fn draw_pair(rng: &mut Rng, offset: (i32, i32), picture: Option<&Picture>) -> Result<Pair> {
+    match picture {
+        Some(picture) => picture.pair(offset),
+        None => Scene::draw(rng, offset)?.render(),
+    }
+}
 
 /// The lab's scene for `seed`, drawn with the target at the centre; moving the
 /// target later keeps everything else (distractors, background, noise).
@@ -124,11 +133,7 @@ impl SweepOptions {
                     (d * libm::cosf(angle)).round() as i32,
                     (d * libm::sinf(angle)).round() as i32,
                 );
-                let pair = match picture {
-                    Some(picture) => picture.pair(offset)?,
-                    None => Scene::draw(&mut rng, offset)?.render()?,
-                };
-                Ok((pair, offset))
+                Ok((draw_pair(&mut rng, offset, picture)?, offset))
             })
             .collect()
     }
@@ -167,6 +172,63 @@ pub fn score_bin(
     })
 }
 
+/// The error-by-offset map (the 2-D view of the centre bias): target offsets on a
+/// grid every `step` px from −24 to 24 px in both axes, `scenes` fresh scenes per
+/// offset (a picture has one cut per offset, however many scenes are asked for).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ErrorMapOptions {
+    pub seed: u64,
+    pub scenes: usize,
+    pub step: i32,
+}
+
+impl ErrorMapOptions {
+    /// The grid's offsets along one axis, symmetric about 0.
+    pub fn offsets(&self) -> Result<Vec<i32>> {
+        if !(1..=MAX_SHIFT).contains(&self.step) || !(1..=64).contains(&self.scenes) {
+            return Err(err!(
+                "the error map needs a step in 1..={MAX_SHIFT} and 1..=64 scenes per offset"
+            ));
+        }
+        let k = MAX_SHIFT / self.step;
+        Ok((-k..=k).map(|i| i * self.step).collect())
+    }
+
+    /// Mean peak error at each offset of row `dy`, left to right.
+    pub fn row(&self, tracker: &Tracker, dy: i32, picture: Option<&Picture>) -> Result<Vec<f64>> {
+        let offsets = self.offsets()?;
+        if !offsets.contains(&dy) {
+            return Err(err!("{dy} px is not a row of the error map"));
+        }
+        let per_offset = if picture.is_some() { 1 } else { self.scenes };
+        let mut pairs = Vec::with_capacity(offsets.len() * per_offset);
+        for &dx in &offsets {
+            let stream = ((dx + MAX_SHIFT) as u64) << 8 | (dy + MAX_SHIFT) as u64;
+            let mut rng = Rng::with_stream(self.seed ^ (stream << 32), MAP_STREAM);
+            for _ in 0..per_offset {
+                pairs.push((draw_pair(&mut rng, (dx, dy), picture)?, (dx, dy)));
+            }
+        }
+        let errors = errors(tracker, &pairs)?;
+        Ok(errors
+            .chunks(per_offset)
+            .map(|e| e.iter().map(|&v| f64::from(v)).sum::<f64>() / per_offset as f64)
+            .collect())
+    }
+}
+
+/// Each pair's peak error, the pairs run as one batch.
+fn errors(tracker: &Tracker, labelled: &[(Pair, (i32, i32))]) -> Result<Vec<f32>> {
+    let pairs: Vec<Pair> = labelled.iter().map(|(p, _)| p.clone()).collect();
+    Ok(tracker
+        .peaks(&pairs)?
+        .iter()
+        .zip(labelled)
+        .map(|((_, p), (_, offset))| peak_error(p, *offset))
+        .collect())
+}
+
 pub const MODEL_IDS: [&str; 2] = ["siam-centred", "siam-shifted"];
 
 #[derive(Deserialize)]
@@ -180,10 +242,13 @@ struct NativeOptions {
     dy: i32,
     #[serde(default)]
     sweep: Option<SweepOptions>,
+    #[serde(default, rename = "errorMap")]
+    error_map: Option<ErrorMapOptions>,
 }
 
 /// Both trackers' peaks for the lab's scene `seed` (or picture `image`) with the
-/// target at `(dx, dy)`, and with `sweep` their errors per distance.
+/// target at `(dx, dy)`; with `sweep` their errors per distance, with `errorMap`
+/// their mean errors by offset (rows top to bottom, `offsets` along each axis).
 pub fn native(lib: &crate::library::Library, opts: serde_json::Value) -> Result<serde_json::Value> {
     let opts: NativeOptions = super::options(opts, "siamese")?;
     let picture = match &opts.image {
@@ -216,14 +281,27 @@ pub fn native(lib: &crate::library::Library, opts: serde_json::Value) -> Result<
             .iter()
             .map(|(d, bin)| score_bin(&tracker, *d, bin))
             .collect::<Result<Vec<_>>>()?;
+        let map = match &opts.error_map {
+            Some(m) => m
+                .offsets()?
+                .into_iter()
+                .map(|dy| m.row(&tracker, dy, picture.as_ref()))
+                .collect::<Result<Vec<_>>>()?,
+            None => Vec::new(),
+        };
         models.insert(
             id.to_string(),
             serde_json::json!({
                 "peak": p,
                 "error": peak_error(&p, (opts.dx, opts.dy)),
                 "sweep": results,
+                "errorMap": map,
             }),
         );
     }
-    Ok(serde_json::json!({ "models": models }))
+    let offsets = match &opts.error_map {
+        Some(m) => m.offsets()?,
+        None => Vec::new(),
+    };
+    Ok(serde_json::json!({ "models": models, "offsets": offsets }))
 }

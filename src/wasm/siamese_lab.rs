@@ -5,7 +5,7 @@
 
 use super::{JsResult, Model, from_js, image_from_js, image_js, js_err, set, tensor_js};
 use crate::datasets::siamese::Pair;
-use crate::experiments::siamese_lab::{self, Picture, Source, SweepOptions};
+use crate::experiments::siamese_lab::{self, ErrorMapOptions, Picture, Source, SweepOptions};
 use crate::imaging::{InputSpec, planes_to_image};
 use crate::tracking::{Tracker, peak_error};
 use js_sys::Object;
@@ -96,4 +96,27 @@ pub fn siamese_sweep_bin(
     let result =
         siamese_lab::score_bin(&tracker(model, &inputs), distance, &bin).map_err(js_err)?;
     serde_wasm_bindgen::to_value(&result).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// The offsets along each axis of an error map (`{seed, scenes, step}`), in order.
+#[wasm_bindgen(js_name = siameseMapOffsets)]
+pub fn siamese_map_offsets(opts: JsValue) -> JsResult<Vec<i32>> {
+    let opts: ErrorMapOptions = from_js(opts, "error map options")?;
+    opts.offsets().map_err(js_err)
+}
+
+/// One tracker's mean peak error at each offset of the map's row `dy`, left to right.
+#[wasm_bindgen(js_name = siameseMapRow)]
+pub fn siamese_map_row(
+    model: &Model,
+    inputs: JsValue,
+    opts: JsValue,
+    picture: JsValue,
+    dy: i32,
+) -> JsResult<Vec<f64>> {
+    let inputs: Vec<InputSpec> = from_js(inputs, "model inputs")?;
+    let opts: ErrorMapOptions = from_js(opts, "error map options")?;
+    let picture = picture_from_js(picture)?;
+    opts.row(&tracker(model, &inputs), dy, picture.as_ref())
+        .map_err(js_err)
 }

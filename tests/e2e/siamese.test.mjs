@@ -80,6 +80,32 @@ export const tests = [
     },
   },
   {
+    name: 'the error-by-offset map is computed when asked, equals the native one and shows the centre bias',
+    async run(t) {
+      const page = await t.open('#lab=siamese&seed=1&dx=0&dy=0&scenes=1');
+      await t.waitReady(page);
+      assertEqual(await page.getByTestId('map-0').getAttribute('data-values'), null, 'no map before it is asked for');
+      await page.getByTestId('map-run').click();
+      assertEqual(t.param(page, 'map'), 'on', 'the link records the map');
+      await page.getByTestId('map-job-status').filter({ hasText: 'offsets through both trackers' }).waitFor({ timeout: 120_000 });
+      await t.waitReady(page);
+      const expected = nativeExperiment('siamese', { seed: 1, dx: 0, dy: 0, errorMap: { seed: 0, scenes: 2, step: 4 } });
+      assertEqual(expected.offsets.length, 13, 'offsets per axis');
+      for (const [k, id] of IDS.entries()) {
+        const shown = JSON.parse(await page.getByTestId(`map-${k}`).getAttribute('data-values'));
+        const native = expected.models[id].errorMap.flat();
+        assertEqual(shown.length, native.length, `${id} map size`);
+        shown.forEach((v, i) => assert(Math.abs(v - native[i]) < 1e-9, `${id} cell ${i}: page ${v}, native ${native[i]}`));
+      }
+      const [centredFar, shiftedFar, centredCentre] = await Promise.all(
+        ['map-0-far', 'map-1-far', 'map-0-centre'].map(async (id) => Number(await dataValue(page, id))),
+      );
+      assert(centredFar > 2 * shiftedFar, `far from the centre: centred ${centredFar}, shifted ${shiftedFar}`);
+      assert(centredCentre < centredFar / 4, `the centred tracker is accurate only near the centre: ${centredCentre} vs ${centredFar}`);
+      await page.screenshot({ path: t.artifact('siamese-map.png'), fullPage: true });
+    },
+  },
+  {
     name: 'a long sweep shows progress, stops when cancelled and stays stopped while the target moves',
     async run(t) {
       const page = await t.open('#lab=siamese&seed=3&dx=0&dy=0&scenes=64');

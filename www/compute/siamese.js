@@ -7,6 +7,10 @@
 //                                             every tracker on the same pairs, one distance per
 //                                             batch, with progress and cancel; answers
 //                                             { distances, results: [[bin per distance] per tracker] }
+//   siameseErrorMap({ trackers, opts, picture })  mean peak error at every target offset of a
+//                                             grid (opts: { seed, scenes, step }), a row per
+//                                             batch, with progress and cancel; answers
+//                                             { offsets, maps: [Float64Array rows × cols per tracker] }
 // trackers: [{ model: { key, url, inputShapes, probes }, inputs }] with the manifest's input
 // entries; picture: null for the generated scene of `seed` (or opts.seed), else an image ref
 // { key, url | bytes } whose pairs are cut from that picture.
@@ -39,5 +43,22 @@ export const siameseHandlers = {
       }
     }
     return { distances: Array.from(distances), results };
+  },
+
+  async siameseErrorMap({ trackers, opts, picture }, job, core) {
+    const { models, image } = await load(core, trackers, picture);
+    const offsets = Array.from(core.siameseMapOffsets(opts));
+    const side = offsets.length;
+    const maps = models.map(() => new Float64Array(side * side));
+    const total = side * models.length;
+    let done = 0;
+    for (const [r, dy] of offsets.entries()) {
+      for (const [i, model] of models.entries()) {
+        maps[i].set(core.siameseMapRow(model, trackers[i].inputs, opts, image, dy), r * side);
+        job.progress({ done: ++done, total });
+        await job.checkpoint();
+      }
+    }
+    return { offsets, maps };
   },
 };

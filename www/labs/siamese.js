@@ -57,7 +57,12 @@ export const schema = {
   dx: { type: 'int', min: -MAX_SHIFT, max: MAX_SHIFT, default: 16 },
   dy: { type: 'int', min: -MAX_SHIFT, max: MAX_SHIFT, default: 8 },
   scenes: { type: 'int', min: 1, max: 64, default: 8 },
+  map: { type: 'enum', choices: ['off', 'on'], default: 'off' },
 };
+
+// The error-by-offset map: 13 × 13 offsets, two fresh scenes each (a picture has one cut each).
+const MAP = { seed: 0, scenes: 2, step: 4 };
+const MAP_CELL = 18; // display pixels per offset
 
 function trackerRef(model) {
   return { model: { ...modelRef(model), probes: [] }, inputs: model.inputs };
@@ -116,6 +121,8 @@ export function mount(container, initial, ctx) {
   let last = null;
   let sweep = null; // { key, scenes, distances, results }
   let cancelledKey = null; // a cancelled sweep is not restarted by dragging the target
+  let errorMap = null; // { key, offsets, maps }
+  let cancelledMapKey = null;
 
   const on = (name) => (value) => ctx.setState({ [name]: value });
   const dxControl = rangeControl('dx', schema.dx, { label: 'target dx (→)', value: state.dx, onChange: on('dx') });
@@ -147,12 +154,23 @@ export function mount(container, initial, ctx) {
     integerX: true,
   });
   const table = h('table', { class: 'numbers', dataset: { testid: 'sweep-table' } });
+  const mapJob = jobBar('map-job');
+  const mapRun = h('button', { type: 'button', dataset: { testid: 'map-run' }, onclick: () => ctx.setState({ map: 'on' }) }, 'Compute the error map');
+  const mapPanels = TRACKERS.map((t, k) => {
+    const canvas = h('canvas', { width: 13 * MAP_CELL, height: 13 * MAP_CELL, dataset: { testid: `map-${k}` }, style: { width: '100%', maxWidth: `${13 * MAP_CELL}px`, display: 'block' } });
+    const centre = metricRow(`map-${k}-centre`, 'mean error, |offset| ≤ 8 px', 'Mean peak error over the offsets within 8 px of the centre');
+    const far = metricRow(`map-${k}-far`, 'mean error, |offset| ≥ 16 px', 'Mean peak error over the offsets 16 px or more from the centre');
+    const el = h('article', { class: 'panel' }, h('h4', { style: { color: t.color } }, t.title), canvas, h('dl', { class: 'metrics' }, centre.el, far.el));
+    return { el, canvas, centre, far };
+  });
+  const mapLegend = colorLegend({ testid: 'map-legend', caption: 'mean peak error (px)' });
   const verdict = h('p', { class: 'note', dataset: { testid: 'verdict' } });
 
   const exportButtons = [
     h('button', { type: 'button', disabled: true, onclick: () => downloadCanvasesPng([template, search, ...panels.map((p) => p.map)], `${baseName()}.png`, { scale: 1 }) }, 'Search and responses (PNG)'),
     h('button', { type: 'button', disabled: true, onclick: exportCsv }, 'Error against distance (CSV)'),
-    h('button', { type: 'button', disabled: true, onclick: () => downloadJson({ view: last, sweep }, `${baseName()}.json`) }, 'Numbers (JSON)'),
+    h('button', { type: 'button', disabled: true, onclick: exportMapCsv }, 'Error by offset (CSV)'),
+    h('button', { type: 'button', disabled: true, onclick: () => downloadJson({ view: last, sweep, errorMap: errorMap && { offsets: errorMap.offsets, maps: errorMap.maps.map((m) => Array.from(m)) } }, `${baseName()}.json`) }, 'Numbers (JSON)'),
   ];
 
   container.append(
@@ -205,6 +223,22 @@ export function mount(container, initial, ctx) {
       h('div', { style: { overflowX: 'auto' } }, table),
       verdict,
     ),
+    h(
+      'article',
+      { class: 'panel', dataset: { testid: 'error-map' } },
+      h('h3', {}, 'Peak error by target offset'),
+      h(
+        'p',
+        { class: 'note' },
+        'The mean peak error with the target at every offset of a 13 × 13 grid (4 px apart, ±24 px), two scenes per offset: ',
+        'the centre of each map is the centre of the search region. A tracker biased to the centre is accurate only in a disc ',
+        'around it. About 700 pairs per tracker, so it runs when asked.',
+      ),
+      h('div', { class: 'controls' }, mapRun),
+      mapJob.el,
+      h('div', { class: 'compare' }, mapPanels.map((p) => p.el)),
+      mapLegend.el,
+    ),
     h('div', { class: 'exports' }, h('span', { class: 'note' }, 'Save:'), exportButtons),
   );
 
@@ -218,6 +252,16 @@ export function mount(container, initial, ctx) {
     const rows = [['distance_px', ...TRACKERS.flatMap((t) => [`${t.id}_mean_error_px`, `${t.id}_mean_predicted_distance_px`, `${t.id}_within_4px_percent`])]];
     sweep.distances.forEach((d, i) => rows.push([d, ...sweep.results.flatMap((r) => [r[i].meanErrorPx, r[i].meanPredictedDistancePx, r[i].within4pxPercent])]));
     downloadCsv(rows, `shiftlab-siamese-sweep-${sweep.source}-${sweep.scenes}-scenes.csv`);
+  }
+
+  function exportMapCsv() {
+    if (!errorMap) return;
+    const rows = [['tracker', 'dx_px', 'dy_px', 'mean_peak_error_px']];
+    const side = errorMap.offsets.length;
+    TRACKERS.forEach((t, k) =>
+      errorMap.offsets.forEach((dy, r) => errorMap.offsets.forEach((dx, c) => rows.push([t.id, dx, dy, errorMap.maps[k][r * side + c]]))),
+    );
+    downloadCsv(rows, `shiftlab-siamese-error-map-${errorMap.source}.csv`);
   }
 
   function trackers() {
@@ -331,10 +375,62 @@ export function mount(container, initial, ctx) {
     const holds = shifted < centred;
     verdict.textContent =
       `Averaged over target distances 0–${TRAINED_SHIFT} px, the centred-trained tracker is off by ${centred.toFixed(2)} px and ` +
-      `the shift-trained one by ${shifted.toFixed(2)} px (${sweep.scenes} pairs per distance). ` +
+      `the shift-trained one by ${shifted.toFixed(2)} px (${sweep.scenes} ${sweep.scenes === 1 ? 'pair' : 'pairs'} per distance). ` +
       (holds ? 'As SiamRPN++ reports, training with shifts reduces the centre bias.' : 'Unlike SiamRPN++, our shift-trained tracker is not better here.') +
       (sweep.source === SCENE ? '' : ' (On a picture, far from the generated scenes both trackers learnt on.)');
     verdict.dataset.holds = String(holds);
+  }
+
+  async function runMap(s, models) {
+    mapRun.disabled = s.map === 'on';
+    if (s.map !== 'on') return;
+    const key = `${s.source}|${s.source === UPLOAD ? upload?.version : ''}`;
+    if (errorMap?.key === key || cancelledMapKey === key) return;
+    const signal = mapJob.start('mapping both trackers');
+    try {
+      const answer = await client.call(
+        'siameseErrorMap',
+        { trackers: models.map(trackerRef), opts: MAP, picture: pictureRef(s.source) },
+        { signal, onProgress: (p) => mapJob.progress(p.done, p.total, 'rows scored') },
+      );
+      errorMap = { key, source: s.source, ...answer };
+      mapJob.finish(`${answer.offsets.length} × ${answer.offsets.length} offsets through both trackers`);
+    } catch (err) {
+      if (err.name === 'AbortError') cancelledMapKey = key;
+      mapJob.finish(err.name === 'AbortError' ? 'cancelled — choose another source to map again' : `failed: ${err.message}`);
+      throw err;
+    }
+    await drawMap();
+  }
+
+  async function drawMap() {
+    const { offsets, maps } = errorMap;
+    const side = offsets.length;
+    const both = new Float32Array(2 * side * side);
+    maps.forEach((m, k) => both.set(m, k * side * side));
+    const colours = await client.call('colorize', { data: both, width: side, height: 2 * side, map: 'magma', lo: 0 });
+    const bar = await client.call('legend', { map: 'magma', width: 256 });
+    if (disposed) return;
+    const half = side * side * 4;
+    mapPanels.forEach((panel, k) => {
+      const g = enlarge(panel.canvas, { width: side, height: side, rgba: colours.rgba.slice(k * half, (k + 1) * half) });
+      const cell = panel.canvas.width / side;
+      cross(g, (side / 2) * cell, (side / 2) * cell, cell / 2, '#2ca02c');
+      panel.canvas.dataset.values = JSON.stringify(Array.from(maps[k]));
+      const mean = (keep) => {
+        const picked = [];
+        offsets.forEach((dy, r) => offsets.forEach((dx, c) => keep(Math.hypot(dx, dy)) && picked.push(maps[k][r * side + c])));
+        return picked.reduce((a, b) => a + b, 0) / picked.length;
+      };
+      for (const [row, value] of [
+        [panel.centre, mean((d) => d <= 8)],
+        [panel.far, mean((d) => d >= 16)],
+      ]) {
+        row.value.textContent = `${value.toFixed(2)} px`;
+        row.value.dataset.value = String(value);
+      }
+    });
+    mapLegend.set(bar, colours.lo, colours.hi);
   }
 
   function describeSource(s) {
@@ -358,7 +454,10 @@ export function mount(container, initial, ctx) {
     exportButtons[0].disabled = false;
     await runSweep(s, models);
     if (isStale()) return;
+    await runMap(s, models);
+    if (isStale()) return;
     for (const b of exportButtons) b.disabled = false;
+    exportButtons[2].disabled = !errorMap;
   });
 
   async function useUpload(file) {
