@@ -185,7 +185,7 @@ pub fn remeasure(entry: &ModelEntry, onnx: &[u8], models_dir: &Path) -> Result<V
             ..
         } => {
             let data = siamese::generate(siamese::Mode::from_name(&split, max_shift)?, n, seed)?;
-            let inputs: Vec<_> = entry.inputs.iter().map(|i| i.spec.clone()).collect();
+            let inputs = entry.input_specs();
             let tracker = Tracker {
                 model: &model,
                 inputs: &inputs,

@@ -66,6 +66,11 @@ impl Manifest {
 }
 
 impl ModelEntry {
+    /// How each input is shaped and normalised, in input order.
+    pub fn input_specs(&self) -> Vec<InputSpec> {
+        self.inputs.iter().map(|i| i.spec.clone()).collect()
+    }
+
     pub fn input_shapes(&self) -> Vec<Vec<usize>> {
         self.inputs.iter().map(|i| i.spec.shape.clone()).collect()
     }

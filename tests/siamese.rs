@@ -8,7 +8,6 @@ use shiftlab::experiments::run_native;
 use shiftlab::experiments::siamese_lab::{
     ErrorMapOptions, MODEL_IDS, Picture, SweepOptions, scene, score_bin,
 };
-use shiftlab::imaging::InputSpec;
 use shiftlab::library::Library;
 use shiftlab::tracking::Tracker;
 
@@ -96,7 +95,7 @@ fn shipped_trackers_read_their_maps_at_stride_four() {
     let lib = Library::of_this_crate().unwrap();
     for id in MODEL_IDS {
         let (entry, model) = lib.model(id).unwrap();
-        let inputs: Vec<InputSpec> = entry.inputs.iter().map(|i| i.spec.clone()).collect();
+        let inputs = entry.input_specs();
         let tracker = Tracker {
             model: &model,
             inputs: &inputs,
@@ -131,7 +130,7 @@ fn the_lab_sweep_shows_centre_bias() {
         .iter()
         .map(|id| {
             let (entry, model) = lib.model(id).unwrap();
-            let inputs: Vec<InputSpec> = entry.inputs.iter().map(|i| i.spec.clone()).collect();
+            let inputs = entry.input_specs();
             let tracker = Tracker {
                 model: &model,
                 inputs: &inputs,
@@ -196,7 +195,7 @@ fn the_error_map_is_a_symmetric_grid_and_is_zero_where_a_tracker_is_right() {
     }
     let lib = Library::of_this_crate().unwrap();
     let (entry, model) = lib.model("siam-centred").unwrap();
-    let inputs: Vec<InputSpec> = entry.inputs.iter().map(|i| i.spec.clone()).collect();
+    let inputs = entry.input_specs();
     let tracker = Tracker {
         model: &model,
         inputs: &inputs,

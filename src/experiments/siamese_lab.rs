@@ -7,7 +7,7 @@
 //! data) or from a picture, which is cut as a moving camera would see it.
 
 use crate::datasets::siamese::{MAX_SHIFT, Pair, SEARCH, Scene, TEMPLATE, check_offset};
-use crate::imaging::{Image, InputSpec, fit, to_planes};
+use crate::imaging::{Image, fit, to_planes};
 use crate::rng::Rng;
 use crate::tracking::{Tracker, peak_error};
 use crate::{Result, Tensor, err};
@@ -271,7 +271,7 @@ pub fn native(lib: &crate::library::Library, opts: serde_json::Value) -> Result<
     let mut models = serde_json::Map::new();
     for id in MODEL_IDS {
         let (entry, model) = lib.model(id)?;
-        let inputs: Vec<InputSpec> = entry.inputs.iter().map(|i| i.spec.clone()).collect();
+        let inputs = entry.input_specs();
         let tracker = Tracker {
             model: &model,
             inputs: &inputs,

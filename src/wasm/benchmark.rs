@@ -1,7 +1,7 @@
 //! The benchmark's workload for the worker, which times `run` with `performance.now()`.
 
 use super::{JsResult, Model, from_js, js_err};
-use crate::benchmark::Workload;
+use crate::benchmark::{Workload, median};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -23,4 +23,10 @@ impl BenchWorkload {
     pub fn run(&self, model: &Model) -> JsResult<f64> {
         self.inner.run(&model.inner).map_err(js_err)
     }
+}
+
+/// The median of the worker's times, as the native benchmark takes it.
+#[wasm_bindgen(js_name = benchMedian)]
+pub fn bench_median(times: Vec<f64>) -> JsResult<f64> {
+    median(&times).map_err(js_err)
 }

@@ -7,12 +7,6 @@
 // models: [{ id, ref: { key, url, inputShapes, probes: [] } }].
 import { modelFor } from './assets.js';
 
-function median(times) {
-  const sorted = [...times].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 export const benchmarkHandlers = {
   async benchmark({ models, batch, repeats, seed = 0 }, job, core) {
     const rows = [];
@@ -28,7 +22,7 @@ export const benchmarkHandlers = {
           work.run(model);
           times.push(performance.now() - start);
         }
-        rows.push({ id, medianMs: median(times), checksum });
+        rows.push({ id, medianMs: core.benchMedian(new Float64Array(times)), checksum });
       } finally {
         work.free();
       }

@@ -216,7 +216,7 @@ export function mount(container, initial, ctx) {
         });
       }
     } catch (err) {
-      sweepJob.finish(err.name === 'AbortError' ? 'cancelled' : `failed: ${err.message}`);
+      sweepJob.fail(err);
       return;
     } finally {
       sweepButton.disabled = false;
@@ -279,8 +279,7 @@ export function mount(container, initial, ctx) {
         { signal, onProgress: ({ done, total }) => job.progress(done, total, 'images classified') },
       );
     } catch (err) {
-      job.finish(err.name === 'AbortError' ? 'cancelled' : `failed: ${err.message}`);
-      if (err.name === 'AbortError') return;
+      if (job.fail(err)) return;
       throw err;
     }
     if (disposed) return;

@@ -306,7 +306,7 @@ export function mount(container, initial, ctx) {
       job.finish(`${places.length / 2} test positions through both models`);
       return entry;
     } catch (err) {
-      job.finish(err.name === 'AbortError' ? 'cancelled — change a setting to measure again' : `failed: ${err.message}`);
+      job.fail(err, 'change a setting to measure again');
       throw err;
     }
   }

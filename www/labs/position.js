@@ -346,8 +346,7 @@ export function mount(container, initial, ctx) {
         { signal, onProgress: ({ done, total }) => job.progress(done, total, 'encoders fitted') },
       );
     } catch (err) {
-      job.finish(err.name === 'AbortError' ? 'cancelled' : `failed: ${err.message}`);
-      if (err.name === 'AbortError') return;
+      if (job.fail(err)) return;
       throw err;
     }
     if (disposed) return;

@@ -327,27 +327,32 @@ export function mount(container, initial, ctx) {
     };
   }
 
+  // What the sweep and the map are computed from: the source, and which upload it holds.
+  function sourceKey(s) {
+    return s.source === UPLOAD ? `${UPLOAD}|${upload?.version}` : s.source;
+  }
+
   // The sweep depends only on the source and the number of pairs per distance, not on the
   // target being dragged.
   async function runSweep(s, models) {
-    const key = `${s.source}|${s.source === UPLOAD ? upload?.version : ''}|${s.scenes}`;
+    const key = `${sourceKey(s)}|${s.scenes}`;
     if (sweep?.key === key || cancelledKey === key) return;
     const opts = { ...SWEEP, scenes: s.scenes };
-    const signal = job.start('sweeping both trackers');
+    let answer;
     try {
-      const answer = await client.call(
-        'siameseSweep',
-        { trackers: models.map(trackerRef), opts, picture: pictureRef(s.source) },
-        { signal, onProgress: (p) => job.progress(p.done, p.total, 'distance bins scored') },
+      answer = await job.run(
+        'sweeping both trackers',
+        'distance bins scored',
+        (options) => client.call('siameseSweep', { trackers: models.map(trackerRef), opts, picture: pictureRef(s.source) }, options),
+        'change the number of pairs to sweep again',
       );
-      sweep = { key, source: s.source, scenes: s.scenes, ...answer };
-      const what = s.source === SCENE ? 'scenes' : 'cuts of the picture';
-      job.finish(`${answer.distances.length} distances × ${s.scenes} ${what} through both trackers`);
     } catch (err) {
       if (err.name === 'AbortError') cancelledKey = key;
-      job.finish(err.name === 'AbortError' ? 'cancelled — change the number of pairs to sweep again' : `failed: ${err.message}`);
       throw err;
     }
+    sweep = { key, source: s.source, scenes: s.scenes, ...answer };
+    const what = s.source === SCENE ? 'scenes' : 'cuts of the picture';
+    job.finish(`${answer.distances.length} distances × ${s.scenes} ${what} through both trackers`);
     drawSweep(models);
   }
 
@@ -384,22 +389,22 @@ export function mount(container, initial, ctx) {
   async function runMap(s, models) {
     mapRun.disabled = s.map === 'on';
     if (s.map !== 'on') return;
-    const key = `${s.source}|${s.source === UPLOAD ? upload?.version : ''}`;
+    const key = sourceKey(s);
     if (errorMap?.key === key || cancelledMapKey === key) return;
-    const signal = mapJob.start('mapping both trackers');
+    let answer;
     try {
-      const answer = await client.call(
-        'siameseErrorMap',
-        { trackers: models.map(trackerRef), opts: MAP, picture: pictureRef(s.source) },
-        { signal, onProgress: (p) => mapJob.progress(p.done, p.total, 'rows scored') },
+      answer = await mapJob.run(
+        'mapping both trackers',
+        'rows scored',
+        (options) => client.call('siameseErrorMap', { trackers: models.map(trackerRef), opts: MAP, picture: pictureRef(s.source) }, options),
+        'choose another source to map again',
       );
-      errorMap = { key, source: s.source, ...answer };
-      mapJob.finish(`${answer.offsets.length} × ${answer.offsets.length} offsets through both trackers`);
     } catch (err) {
       if (err.name === 'AbortError') cancelledMapKey = key;
-      mapJob.finish(err.name === 'AbortError' ? 'cancelled — choose another source to map again' : `failed: ${err.message}`);
       throw err;
     }
+    errorMap = { key, source: s.source, ...answer };
+    mapJob.finish(`${answer.offsets.length} × ${answer.offsets.length} offsets through both trackers`);
     await drawMap();
   }
 

@@ -353,7 +353,7 @@ export function mount(container, initial, ctx) {
       sweeps = { key, A, B };
       sweepJob.finish(`${total} inputs through both models`);
     } catch (err) {
-      sweepJob.finish(err.name === 'AbortError' ? 'cancelled' : `failed: ${err.message}`);
+      sweepJob.fail(err);
       throw err;
     }
   }
@@ -577,7 +577,7 @@ export function mount(container, initial, ctx) {
       if (lastMetrics) drawMetrics(state, lastMetrics.image);
     } catch (err) {
       if (disposed) return;
-      heldOutJob.finish(err.name === 'AbortError' ? 'cancelled' : `failed: ${err.message}`);
+      heldOutJob.fail(err);
     } finally {
       heldOutButton.disabled = false;
     }

@@ -28,5 +28,24 @@ export function jobBar(testid) {
       cancel.disabled = true;
       if (message !== undefined) text.textContent = message;
     },
+    // Ends a job that threw: "cancelled" (with `hint`, what to do to run it again) when the
+    // user cancelled it, else "failed: …". Answers whether it was a cancel.
+    fail(err, hint) {
+      const cancelled = err.name === 'AbortError';
+      this.finish(cancelled ? (hint ? `cancelled — ${hint}` : 'cancelled') : `failed: ${err.message}`);
+      return cancelled;
+    },
+    // The usual job: start(label), then call({ signal, onProgress }) (the worker client's call
+    // options), its progress shown as `progressLabel: done / total`. Answers the call's result;
+    // an error ends the bar (see fail) and is thrown on. The caller finishes a success.
+    async run(label, progressLabel, call, hint) {
+      const signal = this.start(label);
+      try {
+        return await call({ signal, onProgress: (p) => this.progress(p.done, p.total, progressLabel) });
+      } catch (err) {
+        this.fail(err, hint);
+        throw err;
+      }
+    },
   };
 }
