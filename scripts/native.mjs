@@ -1,13 +1,18 @@
-// The native build of the CLI (`cargo build` and `cargo test` put it there), which the page's
-// tests and benchmark compare the browser against.
+// The native CLI of this checkout, which the page's tests and benchmark compare the browser
+// against. Run through `cargo run` from the checkout's root, so that it is always the CLI built
+// from these sources (several checkouts may share one target directory); once built, cargo
+// only checks that it is up to date.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-export const NATIVE_BIN = join(process.env.CARGO_TARGET_DIR ?? join(process.env.HOME, '.cache/shiftlab/target'), 'debug/shiftlab');
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 // Runs `shiftlab <args…>` and parses the JSON it prints.
 export function runNative(args) {
-  if (!existsSync(NATIVE_BIN)) throw new Error(`${NATIVE_BIN} is missing: build it with \`cargo build\` (scripts/test.sh does)`);
-  return JSON.parse(execFileSync(NATIVE_BIN, args, { encoding: 'utf8' }));
+  const out = execFileSync('cargo', ['run', '--quiet', '--bin', 'shiftlab', '--', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  return JSON.parse(out);
 }

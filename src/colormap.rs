@@ -1,9 +1,11 @@
 //! Values to colours, with the range a legend needs. Perceptual maps from
 //! `colorous` (viridis and magma for magnitudes, red–blue for signed differences).
 
+use crate::{Result, Tensor, err};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum ColorMap {
     Viridis,
@@ -80,6 +82,78 @@ pub fn colorize(
         rgba.extend([r, g, b, 255]);
     }
     (rgba, lo, hi)
+}
+
+/// A coloured map as a lab's result carries it: the view draws it as it is and
+/// labels its legend with `lo` and `hi`.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Heatmap {
+    pub width: usize,
+    pub height: usize,
+    #[serde(with = "serde_bytes")]
+    #[ts(type = "Uint8Array")]
+    pub rgba: Vec<u8>,
+    pub lo: f32,
+    pub hi: f32,
+    pub map: ColorMap,
+}
+
+impl Heatmap {
+    /// A `width × height` map of `data` over `[lo, hi]` (either `None` = from the data).
+    pub fn new(
+        data: &[f32],
+        width: usize,
+        height: usize,
+        map: ColorMap,
+        lo: Option<f32>,
+        hi: Option<f32>,
+    ) -> Result<Heatmap> {
+        if data.len() != width * height {
+            return Err(err!(
+                "a {width}×{height} map needs {} values, got {}",
+                width * height,
+                data.len()
+            ));
+        }
+        let (rgba, lo, hi) = colorize(data, map, lo, hi);
+        Ok(Heatmap {
+            width,
+            height,
+            rgba,
+            lo,
+            hi,
+            map,
+        })
+    }
+
+    /// The first `channels` planes of each `[c, h, w]` tensor, stacked top to bottom
+    /// in one map, so that all of them share one colour scale: one heatmap per tensor.
+    pub fn planes(tensors: &[&Tensor], channels: usize, map: ColorMap) -> Result<Vec<Heatmap>> {
+        let mut all = Vec::new();
+        let mut dims = Vec::new();
+        for t in tensors {
+            let (c, h, w) = crate::shift::plane_dims(t);
+            let shown = channels.min(c);
+            all.extend_from_slice(&t.data[..shown * h * w]);
+            dims.push((shown * h, w));
+        }
+        let whole = Heatmap::new(&all, 1, all.len(), map, None, None)?;
+        let mut at = 0;
+        Ok(dims
+            .into_iter()
+            .map(|(height, width)| {
+                let n = height * width * 4;
+                let rgba = whole.rgba[at..at + n].to_vec();
+                at += n;
+                Heatmap {
+                    width,
+                    height,
+                    rgba,
+                    ..whole.clone()
+                }
+            })
+            .collect())
+    }
 }
 
 /// A `width × 1` colour bar from the low end to the high end.

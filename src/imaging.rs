@@ -7,6 +7,7 @@ use image::imageops::FilterType;
 use image::{ImageReader, Limits, RgbaImage};
 use serde::{Deserialize, Serialize};
 use std::io::Cursor;
+use ts_rs::TS;
 
 /// Largest side accepted from an upload: a hostile file cannot ask for gigabytes.
 pub const MAX_SIDE: u32 = 8192;
@@ -17,17 +18,18 @@ pub const MAX_SIDE: u32 = 8192;
 pub const CROP_MARGIN: usize = 16;
 
 /// 8-bit RGBA pixels, row-major.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Image {
     pub width: usize,
     pub height: usize,
     #[serde(with = "serde_bytes")]
+    #[ts(type = "Uint8Array")]
     pub rgba: Vec<u8>,
 }
 
 /// What a model input expects: `[c, h, w]` with c = 1 (grey) or 3 (RGB), and the
 /// per-channel normalisation `(v - mean) / std` applied to values in [0, 1].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct InputSpec {
     pub shape: Vec<usize>,
     pub mean: Vec<f32>,

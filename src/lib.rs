@@ -6,11 +6,14 @@
 pub mod benchmark;
 pub mod colormap;
 pub mod datasets;
+pub mod equivariance;
 pub mod error;
 pub mod evaluation;
 pub mod experiments;
 pub mod golden;
 pub mod imaging;
+pub mod lab;
+pub mod labs;
 pub mod library;
 pub mod manifest;
 pub mod metrics;

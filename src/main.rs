@@ -30,14 +30,18 @@ mod cli {
         /// Write a procedural data set as .npy files: <set>-<split>-images.npy and
         /// <set>-<split>-targets.npy (siamese: -templates, -searches, -targets).
         GenData(GenData),
-        /// Run a lab's experiment natively and print its numbers as JSON, e.g.
-        /// `shiftlab experiment shift-view '{"model":"digits-maxpool",...}'`.
+        /// Run a lab's request natively and print its result as JSON, e.g.
+        /// `shiftlab experiment shift '{"model":"digits-maxpool",...}'`: the very JSON
+        /// the page sends to its worker.
         Experiment {
-            /// Experiment name (see `shiftlab::experiments::run_native`).
+            /// Lab id (see `shiftlab::labs::LABS`).
             name: String,
-            /// Options as JSON: the same fields the page sends.
+            /// The request as JSON.
             options: String,
         },
+        /// Write the page files generated from the Rust labs (settings, colour bars,
+        /// TypeScript declarations) under www/generated/.
+        Generate,
         /// Time the shipped models natively (median ms per batch) and print JSON; the
         /// browser half of the comparison is scripts/bench.mjs.
         Bench(Bench),
@@ -92,6 +96,7 @@ mod cli {
             Command::GenData(args) => gen_data(&args),
             Command::Experiment { name, options } => experiment(&name, &options),
             Command::Bench(args) => bench(&args),
+            Command::Generate => generate(),
         };
         match result {
             Ok(()) => ExitCode::SUCCESS,
@@ -105,9 +110,26 @@ mod cli {
     fn experiment(name: &str, options: &str) -> Result<()> {
         let options =
             serde_json::from_str(options).map_err(|e| err!("options are not JSON: {e}"))?;
-        let lib = shiftlab::library::Library::of_this_crate()?;
-        let result = shiftlab::experiments::run_native(&lib, name, options)?;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let result = if shiftlab::lab::lab(name).is_ok() {
+            shiftlab::lab::run_from_disk(root, name, options)?
+        } else {
+            let lib = shiftlab::library::Library::of_this_crate()?;
+            shiftlab::experiments::run_native(&lib, name, options)?
+        };
         println!("{result}");
+        Ok(())
+    }
+
+    fn generate() -> Result<()> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for (path, contents) in shiftlab::lab::GENERATED {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().expect("a folder"))
+                .and_then(|()| std::fs::write(&path, contents()))
+                .map_err(|e| err!("cannot write {}: {e}", path.display()))?;
+            println!("wrote {}", path.display());
+        }
         Ok(())
     }
 

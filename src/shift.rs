@@ -3,9 +3,10 @@
 
 use crate::Tensor;
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// How the pixels that a shift uncovers are filled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum ShiftMode {
     /// Content wraps around: the only shift under which convolution with
@@ -17,6 +18,25 @@ pub enum ShiftMode {
     /// ("Crop" in Azulay & Weiss 2019). See `imaging::prepare`.
     Crop,
 }
+
+/// The shift modes as a lab setting offers them: value, label, explanation.
+pub const MODE_CHOICES: [(&str, &str, &str); 3] = [
+    (
+        "black",
+        "Black",
+        "Paste the image on a black canvas: what leaves the frame is lost, black comes in",
+    ),
+    (
+        "circular",
+        "Circular",
+        "Wrap around: what leaves on one side comes back on the other",
+    ),
+    (
+        "crop",
+        "Crop",
+        "Move a crop window over a larger image: new content comes in from outside the view",
+    ),
+];
 
 /// Move the content of every plane by `(dx, dy)`: positive values move it right / down.
 /// `Crop` needs the larger source image, so on a bare plane it behaves like `Black`.

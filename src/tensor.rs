@@ -1,8 +1,9 @@
 use crate::{Result, err};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// A dense row-major f32 array: images are `[c, h, w]`, batches `[n, c, h, w]`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Tensor {
     pub shape: Vec<usize>,
     pub data: Vec<f32>,

@@ -4,8 +4,9 @@
 
 const MODELS_URL = new URL('../models/', import.meta.url);
 
+// `key` is the file's path in the repository: the asset key a lab's request names it by.
 function bundled(id, label, path) {
-  return { id, label, ref: { key: `bundled:${id}`, url: new URL(path, MODELS_URL).href } };
+  return { id, label, key: `models/${path}`, ref: { key: `bundled:${id}`, url: new URL(path, MODELS_URL).href } };
 }
 
 export const DIGIT_SAMPLES = Array.from({ length: 10 }, (_, k) =>

@@ -1,5 +1,8 @@
 // Promise-based access to the compute worker (worker.js holds the protocol).
-//   const answer = await client.call('shiftView', payload, { onProgress, signal, transfer });
+//   const result = await client.run('shift', request, { onProgress, signal });
+// runs a lab's request, the same JSON `shiftlab experiment <lab> '<json>'` takes; every request
+// is also kept with its result in `globalThis.shiftlabRequests` (the last 100), so the page
+// tests can send the page's own requests to the CLI and compare the answers.
 // `transfer` lists ArrayBuffers to hand over instead of copying (the caller must not use them
 // afterwards); aborting `signal` cancels a long job and rejects with an AbortError.
 
@@ -15,6 +18,21 @@ export class WorkerClient {
       this.fail(`the compute worker stopped: ${event.message || 'its script could not be loaded'}`);
     };
     this.worker.onmessageerror = () => this.fail('the compute worker sent a message that could not be read');
+  }
+
+  async run(lab, request, options = {}) {
+    const entry = { lab, request: structuredClone(request), result: undefined };
+    const log = (globalThis.shiftlabRequests ??= []);
+    log.push(entry);
+    if (log.length > 100) log.shift();
+    entry.result = await this.call('run', { lab, request }, options);
+    return entry.result;
+  }
+
+  // Hands the worker the bytes of a user's file under `key`; an image is decoded at once and
+  // answers `{ width, height }` or rejects with the decoder's message.
+  put(key, bytes, { image = false } = {}) {
+    return this.call('put', { key, bytes, image }, { transfer: [bytes.buffer] });
   }
 
   call(type, payload = {}, { onProgress, signal, transfer = [] } = {}) {

@@ -8,7 +8,7 @@
 // Models and images are referenced by a caller-chosen key and loaded on first use, so every
 // request is self-contained and the big buffers cross the thread boundary once.
 
-import { imageFor, modelFor } from './compute/assets.js';
+import { download, imageFor, modelFor } from './compute/assets.js';
 import { poolingHandlers } from './compute/pooling.js';
 import { sweepHandlers } from './compute/sweep.js';
 import { positionHandlers } from './compute/position.js';
@@ -36,7 +36,8 @@ const ready = (async () => {
   }
   const exports = await core.default();
   core.start();
-  return { core, memory: exports.memory };
+  const store = new core.Store(new TextDecoder().decode(await download(new URL('../models/manifest.json', import.meta.url).href)));
+  return { core, memory: exports.memory, store };
 })();
 // Every request awaits `ready` and reports its failure; this only keeps the worker's own
 // console free of a duplicate "uncaught" report.
@@ -44,7 +45,45 @@ ready.catch(() => {});
 
 const jobs = new Map(); // request id → job (for cancel)
 
+// Only files of the site's models/ folder are fetched: a request names nothing else.
+const FETCHABLE = /^models\/(?:[\w-]+\/)*[\w-]+(?:\.[\w-]+)+$/;
+
+// A lab's request (the JSON `shiftlab experiment <lab>` takes): fetch what it needs, then
+// run its job step by step, reporting progress and stopping between steps when cancelled.
+async function runLab({ lab, request }, job, { store }) {
+  const missing = store.missing(lab, request);
+  await Promise.all(
+    missing.map(async (key) => {
+      if (!FETCHABLE.test(key)) throw new Error(`${key} is not loaded; please load it again`);
+      store.put(key, await download(new URL(`../${key}`, import.meta.url).href));
+    }),
+  );
+  const planned = store.start(lab, request);
+  try {
+    const total = planned.total();
+    for (let i = 0; i < total; i++) {
+      planned.step(i);
+      if (total > 1) {
+        job.progress({ done: i + 1, total });
+        await job.checkpoint();
+      }
+    }
+    return planned.finish();
+  } finally {
+    planned.free();
+  }
+}
+
+// The user's file, kept under `key` (its content hash); an image is decoded at once so that
+// a broken file is reported now, and then removed.
+function putAsset({ key, bytes, image }, job, { store }) {
+  store.put(key, bytes);
+  return image ? store.checkImage(key) : {};
+}
+
 const HANDLERS = {
+  run: runLab,
+  put: putAsset,
   ...poolingHandlers,
   ...sweepHandlers,
   ...positionHandlers,
@@ -58,57 +97,12 @@ const HANDLERS = {
     return { width, height };
   },
 
-  // The model's nodes with their output shapes, for layer pickers.
-  async layers({ model }, job, core) {
-    return (await modelFor(core, model)).layers();
-  },
-
-  async run({ model, inputs, n }, job, core) {
-    return (await modelFor(core, model)).run(inputs, n);
-  },
-
-  async prepare({ image, opts }, job, core) {
-    return core.prepare(await imageFor(core, image), opts);
-  },
-
-  async shiftView({ model, image, opts }, job, core) {
-    const [m, img] = await Promise.all([modelFor(core, model), imageFor(core, image)]);
-    return core.shiftView(m, img, opts);
-  },
-
   async colorize({ data, width, height, map, lo, hi }, job, core) {
     return core.colorize(data, width, height, map, lo, hi);
   },
 
   async legend({ map, width }, job, core) {
     return core.legend(map, width);
-  },
-
-  // A long job: the model's output for the image at every shift in `shifts` ([{dx, dy}]),
-  // run in batches with progress and cancel. opts as for prepare (without dx, dy); the model
-  // must have one input. Answers { outputSize, outputs } with outputs[i*outputSize + k].
-  async sweep({ model, image, opts, shifts, batchSize = 16 }, job, core) {
-    const [m, img] = await Promise.all([modelFor(core, model), imageFor(core, image)]);
-    if (model.inputShapes.length !== 1) throw new Error('a shift sweep needs a model with one input');
-    const inputSize = opts.shape.reduce((a, b) => a * b, 1);
-    let outputs = null;
-    let outputSize = 0;
-    for (let start = 0; start < shifts.length; start += batchSize) {
-      const batch = shifts.slice(start, start + batchSize);
-      const input = new Float32Array(batch.length * inputSize);
-      batch.forEach(({ dx, dy }, i) => {
-        input.set(core.prepare(img, { ...opts, dx, dy }).tensor, i * inputSize);
-      });
-      const { output } = m.run([input], batch.length);
-      if (!outputs) {
-        outputSize = output.data.length / batch.length;
-        outputs = new Float32Array(shifts.length * outputSize);
-      }
-      outputs.set(output.data, start * outputSize);
-      job.progress({ done: start + batch.length, total: shifts.length });
-      await job.checkpoint();
-    }
-    return { outputSize, outputs: outputs ?? new Float32Array(0) };
   },
 };
 
@@ -153,10 +147,10 @@ self.onmessage = async ({ data }) => {
   const job = makeJob(id);
   jobs.set(id, job);
   try {
-    const { core, memory } = await ready;
+    const { core, memory, store } = await ready;
     const handler = HANDLERS[type];
     if (!handler) throw new Error(`the worker has no request "${type}"`);
-    const result = await handler(payload, job, core);
+    const result = await handler(payload, job, handler === runLab || handler === putAsset ? { store } : core);
     self.postMessage({ id, ok: true, result }, transferables(result, memory));
   } catch (err) {
     self.postMessage({ id, ok: false, error: messageOf(err), cancelled: err instanceof Cancelled });

@@ -11,7 +11,6 @@ pub mod coordconv;
 pub mod layerwise;
 pub mod pooling_lab;
 pub mod position;
-pub mod shift_view;
 pub mod siamese_lab;
 pub mod sweep;
 
@@ -28,7 +27,6 @@ pub(crate) fn options<T: DeserializeOwned>(value: Value, what: &str) -> Result<T
 /// images by their path in the repository.
 pub fn run_native(lib: &Library, name: &str, opts: Value) -> Result<Value> {
     match name {
-        "shift-view" => shift_view::native(lib, opts),
         "sweep" => sweep::native(lib, opts),
         "shift-metrics" => sweep::native_metrics(lib, opts),
         "layerwise" => layerwise::native(lib, opts),

@@ -5,7 +5,6 @@
 //! are here.
 
 use crate::colormap::{self, ColorMap};
-use crate::experiments::shift_view::{self, ShiftViewOptions};
 use crate::imaging::{self, Image, InputSpec};
 use crate::model::{self, ProbeModel};
 use crate::shift::ShiftMode;
@@ -18,6 +17,7 @@ use wasm_bindgen::prelude::*;
 mod benchmark;
 mod borders;
 mod coordconv;
+mod job;
 mod layerwise;
 mod pooling_lab;
 mod position;
@@ -80,7 +80,6 @@ pub fn start() {
 #[wasm_bindgen]
 pub struct Model {
     pub(crate) inner: ProbeModel,
-    bytes: Vec<u8>,
 }
 
 #[wasm_bindgen]
@@ -91,40 +90,7 @@ impl Model {
         let shapes: Vec<Vec<usize>> = from_js(input_shapes, "input shapes")?;
         let probes: Vec<String> = from_js(probes, "probe list")?;
         let inner = ProbeModel::load(bytes, &shapes, &probes).map_err(js_err)?;
-        Ok(Model {
-            inner,
-            bytes: bytes.to_vec(),
-        })
-    }
-
-    /// Every node with its output shape for a batch of one: `[{name, op, shape}]`.
-    pub fn layers(&self) -> JsResult<JsValue> {
-        let layers = model::list_layers(&self.bytes, self.inner.input_shapes()).map_err(js_err)?;
-        serde_wasm_bindgen::to_value(&layers).map_err(|e| JsError::new(&e.to_string()))
-    }
-
-    /// `inputs`: one `Float32Array` per model input holding `n` items.
-    pub fn run(&self, inputs: Array, n: usize) -> JsResult<Object> {
-        let data: Vec<Vec<f32>> = inputs
-            .iter()
-            .map(|v| v.dyn_into::<Float32Array>().map(|a| a.to_vec()))
-            .collect::<Result<_, _>>()
-            .map_err(|_| JsError::new("every model input must be a Float32Array"))?;
-        let slices: Vec<&[f32]> = data.iter().map(Vec::as_slice).collect();
-        let run = self.inner.run(&slices, n).map_err(js_err)?;
-        let obj = Object::new();
-        set(&obj, "output", tensor_js(&run.output));
-        let features: Array = run
-            .features
-            .iter()
-            .map(|(name, t)| {
-                let f = tensor_js(t);
-                set(&f, "name", name.as_str());
-                JsValue::from(f)
-            })
-            .collect();
-        set(&obj, "features", features);
-        Ok(obj)
+        Ok(Model { inner })
     }
 }
 
@@ -133,60 +99,6 @@ pub fn decode_image(bytes: &[u8]) -> JsResult<Object> {
     imaging::decode(bytes)
         .map(|img| image_js(&img))
         .map_err(js_err)
-}
-
-#[derive(Deserialize)]
-struct PrepareOptions {
-    #[serde(flatten)]
-    input: InputSpec,
-    #[serde(default)]
-    dx: i64,
-    #[serde(default)]
-    dy: i64,
-    mode: ShiftMode,
-}
-
-/// Fit, shift and normalise an image for a model input: `{tensor, preview}`.
-#[wasm_bindgen]
-pub fn prepare(image: JsValue, opts: JsValue) -> JsResult<Object> {
-    let img = image_from_js(image)?;
-    let opts: PrepareOptions = from_js(opts, "prepare options")?;
-    let prepared =
-        imaging::prepare(&img, &opts.input, opts.dx, opts.dy, opts.mode).map_err(js_err)?;
-    let obj = Object::new();
-    set(
-        &obj,
-        "tensor",
-        Float32Array::from(&prepared.tensor.data[..]),
-    );
-    set(&obj, "preview", image_js(&prepared.preview));
-    Ok(obj)
-}
-
-#[wasm_bindgen(js_name = shiftView)]
-pub fn shift_view_js(model: &Model, image: JsValue, opts: JsValue) -> JsResult<Object> {
-    let img = image_from_js(image)?;
-    let opts: ShiftViewOptions = from_js(opts, "shift view options")?;
-    let view = shift_view::shift_view(&model.inner, &img, &opts).map_err(js_err)?;
-    let side = |s: &shift_view::Side| {
-        let obj = Object::new();
-        set(&obj, "preview", image_js(&s.preview));
-        set(&obj, "probs", Float32Array::from(&s.probs[..]));
-        set(&obj, "features", tensor_js(&s.features));
-        obj
-    };
-    let d = &view.difference;
-    let difference = Object::new();
-    set(&difference, "shape", shape_js(&d.shape));
-    set(&difference, "data", Float32Array::from(&d.data[..]));
-    set(&difference, "meanAbs", d.mean_abs);
-    set(&difference, "cosineDistance", d.cosine_distance);
-    set(&difference, "exact", d.exact);
-    let obj = Object::new();
-    set(&obj, "original", side(&view.original));
-    set(&obj, "shifted", side(&view.shifted));
-    set(&obj, "difference", difference);
-    Ok(obj)
 }
 
 /// Colour a `width × height` map: `{rgba, lo, hi}`.

@@ -104,3 +104,29 @@ export async function canvasHasContent(page, testid) {
     return false;
   });
 }
+
+// The requests the page sent for `lab` and the results it received (worker-client.js logs
+// them), as plain JSON: typed arrays become arrays.
+export async function pageRequests(page, lab) {
+  return page.evaluate((id) => {
+    const plain = (v) => (ArrayBuffer.isView(v) ? Array.from(v) : v && typeof v === 'object' ? (Array.isArray(v) ? v.map(plain) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]))) : v);
+    return (globalThis.shiftlabRequests ?? []).filter((e) => e.lab === id && e.result !== undefined).map((e) => ({ request: e.request, result: plain(e.result) }));
+  }, lab);
+}
+
+// Every number, string and shape of `page` equals `native` (numbers within a relative 1e-5,
+// the f32 rounding the JSON round trip may add); the first difference is named by its path.
+export function assertSameResult(page, native, path = 'result') {
+  if (typeof native === 'number') {
+    const close = Math.abs(page - native) <= 1e-5 * Math.max(1, Math.abs(native));
+    if (typeof page !== 'number' || !close) throw new Error(`${path}: page ${page}, native ${native}`);
+  } else if (Array.isArray(native)) {
+    if (!Array.isArray(page) || page.length !== native.length) throw new Error(`${path}: page has ${page?.length} items, native ${native.length}`);
+    native.forEach((v, i) => assertSameResult(page[i], v, `${path}[${i}]`));
+  } else if (native && typeof native === 'object') {
+    const keys = new Set([...Object.keys(native), ...Object.keys(page ?? {})]);
+    for (const k of keys) assertSameResult(page?.[k], native[k], `${path}.${k}`);
+  } else if (page !== native) {
+    throw new Error(`${path}: page ${JSON.stringify(page)}, native ${JSON.stringify(native)}`);
+  }
+}

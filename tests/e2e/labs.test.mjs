@@ -1,7 +1,7 @@
 // Every lab of the navigation, opened on a phone-sized screen from a hostile link: the lab
 // renders, the unusable part of the link is named in a warning shown as text (never as
 // markup), nothing breaks and nothing is wider than the screen.
-import { assert, assertEqual } from './harness.mjs';
+import { assert, assertEqual, assertSameResult, nativeExperiment, pageRequests } from './harness.mjs';
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
 
@@ -27,6 +27,24 @@ export const tests = [
         assert(overflow <= 0, `${id}: the page is ${overflow}px wider than a phone screen`);
         await page.context().close();
       }
+    },
+  },
+  {
+    name: 'every request each lab’s default view sends gives the same result through the CLI',
+    async run(t) {
+      const first = await t.open();
+      await t.waitReady(first);
+      const ids = await first.locator('[data-testid^=tab-]').evaluateAll((tabs) => tabs.map((a) => a.dataset.testid.slice(4)));
+      const missing = [];
+      for (const id of ids) {
+        const page = await t.open(`#lab=${id}`);
+        await t.waitReady(page);
+        const sent = await pageRequests(page, id);
+        if (sent.length === 0) missing.push(id);
+        for (const { request, result } of sent) assertSameResult(result, nativeExperiment(id, request), `${id} ${JSON.stringify(request).slice(0, 120)}`);
+        await page.context().close();
+      }
+      assertEqual(missing.join(', '), '', 'labs whose default view sent no request through the lab contract');
     },
   },
 ];

@@ -2,32 +2,21 @@
 // of the original and of the shifted input — top-5 probabilities, one layer's feature maps —
 // and the shift-compensated difference feat(shift(x)) − shift(feat(x)) at that layer.
 import { bundledImage, imagesFor } from '../images.js';
-import { modelById, modelRef, modelsWithTask } from '../models.js';
+import { modelById, modelsWithTask } from '../models.js';
+import { schemaFor } from '../settings.js';
 import { probabilityBars, topK } from '../ui/bars.js';
 import { arrowKeys, fileControl, rangeControl, segmentedControl, selectControl } from '../ui/controls.js';
 import { h } from '../ui/dom.js';
 import { downloadCanvasesPng, downloadCsv, downloadJson } from '../ui/export.js';
 import { colorLegend, drawRgba, formatNumber, pixelCanvas, tileGrid } from '../ui/heatmap.js';
 import { Unavailable, renderLoop } from '../ui/render-loop.js';
-import { storeUpload } from '../ui/upload.js';
+import { uploadImage } from '../ui/upload.js';
 
-const MAX_SHIFT = 8;
-const SHOWN_CHANNELS = 16;
-const DEFAULT_MODEL = 'digits-maxpool';
-const DEFAULT_IMAGE = 'digit-3';
 const UPLOAD = 'upload';
-const UPLOAD_KEY = 'shift:upload';
-
-const MODES = [
-  { value: 'black', label: 'Black', title: 'Paste the image on a black canvas: what leaves the frame is lost, black comes in' },
-  { value: 'circular', label: 'Circular', title: 'Wrap around: what leaves on one side comes back on the other' },
-  { value: 'crop', label: 'Crop', title: 'Move a crop window over a larger image: new content comes in from outside the view' },
-];
-
 
 // The user's uploaded image lives only in this page (and the worker), never in a link; kept at
 // module level so that it survives switching to another lab and back.
-let upload = null; // { name }
+let upload = null; // { name, key }
 
 const classifiers = (manifest) => modelsWithTask(manifest, 'classification');
 
@@ -46,33 +35,22 @@ function defaultLayer(probes) {
   return (probes.find((p) => p.stride > 1) ?? probes[0])?.name;
 }
 
-export const schema = {
-  model: {
-    type: 'enum',
-    choices: (state, { manifest }) => classifiers(manifest).map((m) => m.id),
-    default: DEFAULT_MODEL,
-  },
+export const schema = schemaFor('shift', {
   image: {
-    type: 'enum',
     choices: (state, { manifest }) => [
       ...bundledImagesOf(manifest, state.model).map((image) => image.id),
       ...(upload ? [UPLOAD] : []),
     ],
-    default: DEFAULT_IMAGE, // or, for a colour model, its first photo
-    note: 'an uploaded image stays on your machine, so a link cannot carry it',
   },
-  mode: { type: 'enum', choices: MODES.map((m) => m.value), default: 'black' },
-  dx: { type: 'int', min: -MAX_SHIFT, max: MAX_SHIFT, default: 0 },
-  dy: { type: 'int', min: -MAX_SHIFT, max: MAX_SHIFT, default: 0 },
   layer: {
-    type: 'enum',
     choices: (state, { manifest }) => probesOf(manifest, state.model).map((p) => p.name),
     default: (state, { manifest }) => defaultLayer(probesOf(manifest, state.model)),
   },
-};
+});
+const MAX_SHIFT = schema.dx.max;
 
-function imageRef(id) {
-  return id === UPLOAD ? { key: UPLOAD_KEY } : bundledImage(id).ref;
+function imageKey(id) {
+  return id === UPLOAD ? upload.key : bundledImage(id).key;
 }
 
 function imageOptions(manifest, modelId) {
@@ -143,9 +121,9 @@ export function mount(container, initial, ctx) {
     onChange: onChange('image'),
   });
   const uploadControl = fileControl('upload', { label: 'Upload PNG or JPEG…', accept: 'image/png,image/jpeg', onFile: useUpload });
-  const modeControl = segmentedControl('mode', { label: 'Shift mode', options: MODES, value: state.mode, onChange: onChange('mode') });
-  const dxControl = rangeControl('dx', schema.dx, { label: 'dx (→ right)', value: state.dx, onChange: onChange('dx') });
-  const dyControl = rangeControl('dy', schema.dy, { label: 'dy (↓ down)', value: state.dy, onChange: onChange('dy') });
+  const modeControl = segmentedControl('mode', { label: schema.mode.label, options: schema.mode.options, value: state.mode, onChange: onChange('mode') });
+  const dxControl = rangeControl('dx', schema.dx, { label: schema.dx.label, value: state.dx, onChange: onChange('dx') });
+  const dyControl = rangeControl('dy', schema.dy, { label: schema.dy.label, value: state.dy, onChange: onChange('dy') });
   const layerControl = selectControl('layer', {
     label: 'Layer',
     options: layerOptions(state.model),
@@ -235,12 +213,6 @@ export function mount(container, initial, ctx) {
     h('div', { class: 'exports' }, h('span', { class: 'note' }, 'Save:'), exportButtons),
   );
 
-  const legendBars = new Map(); // colour map → rgba of its bar, fetched once
-  function legendBar(map) {
-    if (!legendBars.has(map)) legendBars.set(map, client.call('legend', { map, width: 256 }));
-    return legendBars.get(map);
-  }
-
   // Named after the settings of what is on screen (the exports are enabled once it exists).
   function baseName() {
     const { model, image, mode, dx, dy } = last.settings;
@@ -259,65 +231,41 @@ export function mount(container, initial, ctx) {
     const model = modelById(manifest, wanted.model);
     modelNote.textContent = modelSummary(model);
     const probe = model.probes.find((p) => p.name === wanted.layer);
-    const input = model.inputs[0];
-    const view = await client.call('shiftView', {
-      model: modelRef(model),
-      image: imageRef(wanted.image),
-      opts: {
-        shape: input.shape,
-        mean: input.mean,
-        std: input.std,
-        dx: wanted.dx,
-        dy: wanted.dy,
-        mode: wanted.mode,
-        layer: probe.node,
-        stride: probe.stride,
-      },
+    const view = await client.run('shift', {
+      model: model.id,
+      image: imageKey(wanted.image),
+      mode: wanted.mode,
+      dx: wanted.dx,
+      dy: wanted.dy,
+      layer: probe.name,
     });
     // A superseded result is still drawn: while an arrow key is held, the view keeps moving.
     if (disposed) return;
 
-    // Both sides' first channels are colourised in one call, so they share one scale.
-    const f = channelsOf(view.original.features.shape);
-    const shown = Math.min(SHOWN_CHANNELS, f.c);
-    const tile = f.height * f.width;
-    const both = new Float32Array(2 * shown * tile);
-    both.set(view.original.features.data.subarray(0, shown * tile));
-    both.set(view.shifted.features.data.subarray(0, shown * tile), shown * tile);
-    const d = channelsOf(view.difference.shape);
-    const diffShown = Math.min(SHOWN_CHANNELS, d.c);
-    const diff = view.difference.data.slice(0, diffShown * d.height * d.width);
-    const [features, difference, featureBar, differenceBar] = await Promise.all([
-      client.call('colorize', { data: both, width: f.width, height: 2 * shown * f.height, map: 'viridis' }, { transfer: [both.buffer] }),
-      client.call('colorize', { data: diff, width: d.width, height: diffShown * d.height, map: 'rdbu' }, { transfer: [diff.buffer] }),
-      legendBar('viridis'),
-      legendBar('rdbu'),
-    ]);
-    if (disposed) return;
-
+    const [c, height, width] = view.shape;
+    const shown = view.channels;
     const labels = model.labels ?? Array.from(view.original.probs, (_, k) => `class ${k}`);
     const channelTitles = (count) => Array.from({ length: count }, (_, i) => `channel ${i + 1}`);
-    const half = shown * tile * 4;
-    for (const [side, result, rgba] of [
-      [original, view.original, features.rgba.subarray(0, half)],
-      [shifted, view.shifted, features.rgba.subarray(half)],
+    for (const [side, result] of [
+      [original, view.original],
+      [shifted, view.shifted],
     ]) {
       drawRgba(side.input, result.preview);
       side.bars.set(result.probs, labels);
-      side.featuresHeading.textContent = `${probe.name}: channels 1–${shown} of ${f.c} (${f.height}×${f.width})`;
-      side.features.draw({ rgba }, f.width, f.height, shown, channelTitles(shown));
-      side.legend.set(featureBar, features.lo, features.hi);
+      side.featuresHeading.textContent = `${probe.name}: channels 1–${shown} of ${c} (${height}×${width})`;
+      side.features.drawMap(result.features, shown, channelTitles(shown));
+      side.legend.show(result.features);
     }
     shifted.heading.textContent = `Shifted by (${wanted.dx}, ${wanted.dy})`;
     shifted.heading.title = `dx = ${wanted.dx} (right), dy = ${wanted.dy} (down), ${wanted.mode} mode`;
-    differenceHeading.textContent = `${probe.name}: channels 1–${diffShown} of ${d.c}`;
-    differenceGrid.draw(difference, d.width, d.height, diffShown, channelTitles(diffShown));
-    differenceLegend.set(differenceBar, difference.lo, difference.hi);
-    meanAbs.value.textContent = formatNumber(view.difference.meanAbs);
-    meanAbs.value.dataset.value = view.difference.meanAbs;
-    cosine.value.textContent = formatNumber(view.difference.cosineDistance);
-    cosine.value.dataset.value = view.difference.cosineDistance;
-    strideNote.textContent = view.difference.exact
+    differenceHeading.textContent = `${probe.name}: channels 1–${shown} of ${c}`;
+    differenceGrid.drawMap(view.difference, shown, channelTitles(shown));
+    differenceLegend.show(view.difference);
+    meanAbs.value.textContent = formatNumber(view.meanAbs);
+    meanAbs.value.dataset.value = String(view.meanAbs);
+    cosine.value.textContent = formatNumber(view.cosineDistance);
+    cosine.value.dataset.value = String(view.cosineDistance);
+    strideNote.textContent = view.exact
       ? ''
       : `The shift (${wanted.dx}, ${wanted.dy}) is not a multiple of this layer’s stride ${probe.stride}: the ` +
         'compensation rounds it to the nearest feature pixel, so some difference remains even for an ideal layer. ' +
@@ -330,13 +278,8 @@ export function mount(container, initial, ctx) {
       labels,
       original: { probs: Array.from(view.original.probs), top5: topK(view.original.probs, 5) },
       shifted: { probs: Array.from(view.shifted.probs), top5: topK(view.shifted.probs, 5) },
-      difference: {
-        meanAbs: view.difference.meanAbs,
-        cosineDistance: view.difference.cosineDistance,
-        shape: view.difference.shape,
-        exact: view.difference.exact,
-      },
-      featureScale: { lo: features.lo, hi: features.hi },
+      difference: { meanAbs: view.meanAbs, cosineDistance: view.cosineDistance, shape: view.shape, exact: view.exact },
+      featureScale: { lo: view.original.features.lo, hi: view.original.features.hi },
     };
     for (const button of exportButtons) button.disabled = false;
   }
@@ -350,8 +293,9 @@ export function mount(container, initial, ctx) {
   });
 
   async function useUpload(file) {
-    if (!(await storeUpload(client, ctx, file, { key: UPLOAD_KEY, notice: 'shift-upload' })) || disposed) return;
-    upload = { name: file.name };
+    const key = await uploadImage(client, ctx, file, 'shift-upload');
+    if (!key || disposed) return;
+    upload = { name: file.name, key };
     imageControl.setOptions(imageOptions(manifest, state.model), state.image);
     if (state.image === UPLOAD) schedule(state); // a new picture under the same setting
     else ctx.setState({ image: UPLOAD });

@@ -1,7 +1,22 @@
 // Drawing colour-mapped images (from the core's colorize/prepare) into canvases at their own
 // resolution; CSS scales them up with `image-rendering: pixelated` so every model pixel stays
 // a crisp square.
+import { LEGENDS } from '../generated/labs.js';
 import { h } from './dom.js';
+
+/** @typedef {import('../generated/types').Heatmap} Heatmap */
+
+// The colour bar of a map, as RGBA bytes (the core's colours, generated into labs.js).
+const legendBars = new Map();
+function legendBar(map) {
+  if (!legendBars.has(map)) {
+    const rgb = LEGENDS[map];
+    const rgba = new Uint8Array((rgb.length / 3) * 4);
+    for (let i = 0; i < rgb.length / 3; i++) rgba.set([rgb[3 * i], rgb[3 * i + 1], rgb[3 * i + 2], 255], 4 * i);
+    legendBars.set(map, rgba);
+  }
+  return legendBars.get(map);
+}
 
 // image: { width, height, rgba } (rgba: Uint8Array of width*height*4, or a view into a larger one).
 export function drawRgba(canvas, { width, height, rgba }) {
@@ -24,6 +39,11 @@ export function tileGrid({ testid, columns = 4 }) {
   return {
     el,
     canvases: () => [...el.querySelectorAll('canvas')],
+    // A heatmap of the core whose `count` tiles are stacked top to bottom.
+    /** @param {Heatmap} map @param {number} count @param {string[]} [titles] */
+    drawMap(map, count, titles = []) {
+      this.draw(map, map.width, map.height / count, count, titles);
+    },
     draw(stacked, width, height, count, titles = []) {
       while (el.children.length > count) el.lastChild.remove();
       while (el.children.length < count) el.append(pixelCanvas());
@@ -46,6 +66,10 @@ export function colorLegend({ testid, caption }) {
   const el = h('figure', { class: 'legend', dataset: { testid } }, bar, h('figcaption', {}, lo, h('span', { class: 'legend-caption' }, caption), hi));
   return {
     el,
+    /** @param {Heatmap} map */
+    show(map) {
+      this.set(legendBar(map.map), map.lo, map.hi);
+    },
     set(rgba, low, high) {
       drawRgba(bar, { width: rgba.length / 4, height: 1, rgba });
       bar.style.aspectRatio = '';

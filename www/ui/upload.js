@@ -1,15 +1,28 @@
-// A user's picture, sent to the worker's shared image store under `key` (see
-// www/compute/assets.js), where every lab's handlers find it. Answers true once it is there; a
-// file that cannot be decoded is refused with an error notice (under `notice`) naming the file,
-// and whatever the key held before stays.
-export async function storeUpload(client, ctx, file, { key, notice }) {
-  const bytes = new Uint8Array(await file.arrayBuffer());
+// A user's picture, handed to the worker's asset store under `upload:<sha256>` (its content
+// hash, so a different file of the same name is never mistaken for the last one). Answers the
+// key once the worker has decoded it; a file that is too large or cannot be decoded is refused
+// with an error notice (under `notice`) naming the file, and null is answered.
+
+// Checked before the file is read, so a huge file costs nothing.
+export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+
+async function contentKey(bytes) {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return `upload:${Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+export async function uploadImage(client, ctx, file, notice) {
   try {
-    await client.call('loadImage', { image: { key, bytes } }, { transfer: [bytes.buffer] });
+    if (file.size > MAX_UPLOAD_BYTES) {
+      throw new Error(`it is ${(file.size / 1048576).toFixed(1)} MB; pictures up to ${MAX_UPLOAD_BYTES / 1048576} MB are accepted`);
+    }
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const key = await contentKey(bytes);
+    await client.put(key, bytes, { image: true });
+    ctx.dismiss(notice);
+    return key;
   } catch (err) {
     ctx.notify(`“${file.name}” cannot be used: ${err.message}`, 'error', { key: notice });
-    return false;
+    return null;
   }
-  ctx.dismiss(notice);
-  return true;
 }

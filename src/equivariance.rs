@@ -1,4 +1,6 @@
-//! The shift lab's main view: one image, unshifted and shifted, through one model.
+//! Equivariance at one layer: one image, unshifted and shifted, through one model,
+//! and the shift-compensated difference of their feature maps. The shift lab shows
+//! it; the sweep lab shows it for a selected step.
 
 use crate::imaging::{Image, InputSpec, prepare};
 use crate::model::ProbeModel;
@@ -114,30 +116,4 @@ fn compensated_difference(
             && opts.dy.rem_euclid(opts.stride as i64) == 0,
         data,
     })
-}
-
-#[derive(Deserialize)]
-struct NativeOptions {
-    model: String,
-    image: String,
-    #[serde(flatten)]
-    view: ShiftViewOptions,
-}
-
-/// The numbers of a shift view (no pixels): top-1 of both sides and the
-/// difference statistics.
-pub fn native(lib: &crate::library::Library, opts: serde_json::Value) -> Result<serde_json::Value> {
-    let opts: NativeOptions = super::options(opts, "shift view")?;
-    let (_, model) = lib.model(&opts.model)?;
-    let view = shift_view(&model, &lib.image(&opts.image)?, &opts.view)?;
-    let summary = |s: &Side| -> Result<serde_json::Value> {
-        let top1 = crate::metrics::top1(&s.probs)?;
-        Ok(serde_json::json!({ "top1": top1, "prob": s.probs[top1], "probs": s.probs }))
-    };
-    Ok(serde_json::json!({
-        "original": summary(&view.original)?,
-        "shifted": summary(&view.shifted)?,
-        "meanAbs": view.difference.mean_abs,
-        "cosineDistance": view.difference.cosine_distance,
-    }))
 }
