@@ -8,11 +8,13 @@ step "building the wasm core"
 # The dev profile is tuned in Cargo.toml (dependencies at opt-level 3) and shared with the
 # wasm browser tests, so tract is compiled once for wasm32.
 CARGO_TARGET_DIR="$WASM_TARGET_DIR" cargo build --lib --target "$WASM_TARGET"
-wasm-bindgen --target web --no-typescript --out-dir www/pkg \
+# The TypeScript declarations of the façade (Store, Job) are kept for the page's type check.
+wasm-bindgen --target web --out-dir www/pkg \
   "$WASM_TARGET_DIR/$WASM_TARGET/debug/shiftlab.wasm"
 
 mkdir -p www/vendor
 cp node_modules/uplot/dist/uPlot.esm.js node_modules/uplot/dist/uPlot.min.css www/vendor/
+cp node_modules/uplot/dist/uPlot.d.ts www/vendor/uPlot.esm.d.ts
 raw=$(stat -c %s www/pkg/shiftlab_bg.wasm)
 gz=$(gzip -9c www/pkg/shiftlab_bg.wasm | wc -c)
 echo "www/pkg/shiftlab_bg.wasm: $raw bytes raw, $gz bytes gzip"

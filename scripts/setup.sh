@@ -17,7 +17,7 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; th
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --debug --force
 fi
 
-if [ ! -d node_modules/uplot ] || [ ! -d node_modules/playwright-core ] \
+if [ ! -d node_modules/uplot ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/typescript ] \
   || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   step "installing npm packages"
   npm ci --no-audit --no-fund

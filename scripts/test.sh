@@ -19,5 +19,13 @@ CARGO_TARGET_DIR="$WASM_TARGET_DIR" CHROMEDRIVER=/usr/bin/chromedriver \
 
 "$ROOT/scripts/build.sh"
 
+step "type check and lint of the page (tsc --checkJs on www/, eslint on www/, scripts/, tests/)"
+# After the build: the page's modules import the wasm façade's generated declarations.
+npx tsc -p tsconfig.json
+npx eslint .
+
+step "the page server's HTTP cases"
+node --test tests/server/
+
 step "end-to-end tests of the page in headless Chromium"
 node tests/e2e/run.mjs

@@ -35,6 +35,11 @@ export class WorkerClient {
     return this.call('put', { key, bytes, image }, { transfer: [bytes.buffer] });
   }
 
+  /**
+   * @param {string} type
+   * @param {object} [payload]
+   * @param {{ onProgress?: (p: { done: number, total: number }) => void, signal?: AbortSignal, transfer?: Transferable[] }} [options]
+   */
   call(type, payload = {}, { onProgress, signal, transfer = [] } = {}) {
     if (this.failure) return Promise.reject(new Error(this.failure));
     if (signal?.aborted) return Promise.reject(abortError());

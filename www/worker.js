@@ -151,7 +151,7 @@ self.onmessage = async ({ data }) => {
     const handler = HANDLERS[type];
     if (!handler) throw new Error(`the worker has no request "${type}"`);
     const result = await handler(payload, job, handler === runLab || handler === putAsset ? { store } : core);
-    self.postMessage({ id, ok: true, result }, transferables(result, memory));
+    self.postMessage({ id, ok: true, result }, { transfer: transferables(result, memory) });
   } catch (err) {
     self.postMessage({ id, ok: false, error: messageOf(err), cancelled: err instanceof Cancelled });
   } finally {

@@ -10,7 +10,7 @@ mod job;
 mod settings;
 mod typescript;
 
-pub use assets::{Assets, LoadedModel};
+pub use assets::{Assets, LoadedModel, MANIFEST};
 pub use job::{Job, Output, once, steps};
 pub use settings::{Choice, Setting, SettingKind};
 pub use typescript::{Declarations, typescript};

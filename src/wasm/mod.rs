@@ -5,9 +5,8 @@
 //! are here.
 
 use crate::colormap::{self, ColorMap};
-use crate::imaging::{self, Image, InputSpec};
-use crate::model::{self, ProbeModel};
-use crate::shift::ShiftMode;
+use crate::imaging::{self, Image};
+use crate::model::ProbeModel;
 use crate::{Error, Tensor};
 use js_sys::{Array, Float32Array, Object, Reflect, Uint8Array};
 use serde::Deserialize;

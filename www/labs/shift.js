@@ -74,13 +74,6 @@ function modelSummary(model) {
   ].join('');
 }
 
-// Feature shapes come as [c, h, w]; a flat vector is shown as one row.
-function channelsOf(shape) {
-  if (shape.length === 3) return { c: shape[0], height: shape[1], width: shape[2] };
-  if (shape.length === 2) return { c: 1, height: shape[0], width: shape[1] };
-  return { c: 1, height: 1, width: shape.reduce((a, b) => a * b, 1) };
-}
-
 function metric(testid, label, title) {
   const value = h('dd', { dataset: { testid } }, '–');
   return { el: h('div', { class: 'metric', title }, h('dt', {}, label), value), value };

@@ -86,7 +86,7 @@ const KEYLESS_INPUTS = new Set(['range', 'radio', 'checkbox', 'button', 'submit'
 export function focusOwnsKeys(target) {
   if (!(target instanceof HTMLElement)) return false;
   if (target.isContentEditable || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA') return true;
-  return target.tagName === 'INPUT' && !KEYLESS_INPUTS.has(target.type);
+  return target instanceof HTMLInputElement && !KEYLESS_INPUTS.has(target.type);
 }
 
 const ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };

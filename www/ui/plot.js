@@ -16,6 +16,10 @@ function ensureStylesheet() {
 // onPick(index) fires when the user clicks the plot: the index of the nearest x.
 // xValues, if given, formats the x axis ticks (e.g. layer names for integer positions).
 // integerX puts x ticks on whole numbers only (pixel shifts, layer positions).
+/**
+ * @param {{ testid: string, xLabel: string, yLabel: string, series: { label: string, stroke: string, dash?: number[] }[],
+ *   onPick?: (index: number) => void, yRange?: number[] | null, points?: boolean, integerX?: boolean }} options
+ */
 export function linePlot({ testid, xLabel, yLabel, series, onPick, yRange = null, points = true, integerX = false }) {
   ensureStylesheet();
   const el = h('div', { class: 'plot', dataset: { testid }, style: { width: '100%', minWidth: '0' } });
