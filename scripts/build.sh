@@ -5,12 +5,12 @@ source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 
 step "building the wasm core"
-# The dev profile is tuned in Cargo.toml (dependencies at opt-level 3) and shared with the
-# wasm browser tests, so tract is compiled once for wasm32.
-CARGO_TARGET_DIR="$WASM_TARGET_DIR" cargo build --lib --target "$WASM_TARGET"
+# The release profile (Cargo.toml), shared with the wasm browser tests, so tract is compiled
+# once for wasm32 and the page runs what was tested.
+CARGO_TARGET_DIR="$WASM_TARGET_DIR" cargo build --release --lib --target "$WASM_TARGET"
 # The TypeScript declarations of the façade (Store, Job) are kept for the page's type check.
 wasm-bindgen --target web --out-dir www/pkg \
-  "$WASM_TARGET_DIR/$WASM_TARGET/debug/shiftlab.wasm"
+  "$WASM_TARGET_DIR/$WASM_TARGET/release/shiftlab.wasm"
 
 mkdir -p www/vendor
 cp node_modules/uplot/dist/uPlot.esm.js node_modules/uplot/dist/uPlot.min.css www/vendor/

@@ -15,7 +15,7 @@ cargo test
 step "wasm tests in headless Chromium (shipped models against golden outputs)"
 CARGO_TARGET_DIR="$WASM_TARGET_DIR" CHROMEDRIVER=/usr/bin/chromedriver \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test --target "$WASM_TARGET" --test browser
+  cargo test --release --target "$WASM_TARGET" --test browser
 
 "$ROOT/scripts/build.sh"
 

@@ -11,6 +11,14 @@ use ts_rs::TS;
 
 /// Largest side accepted from an upload: a hostile file cannot ask for gigabytes.
 pub const MAX_SIDE: u32 = 8192;
+/// Largest area accepted (about 24 megapixels), checked from the header before decoding.
+pub const MAX_PIXELS: u64 = 24_000_000;
+/// Most elongated picture accepted, long side ÷ short side: fitting a 8192×1 strip to a
+/// square would otherwise blow it up to a huge intermediate.
+pub const MAX_ASPECT: u32 = 16;
+/// Decoded pictures are scaled down once so that their longer side is at most this; every
+/// later fit, shift or crop then works on a small image.
+pub const WORKING_SIDE: usize = 1024;
 
 /// How far the "Crop" window can move before black enters: the source image is
 /// fitted to the input size plus this margin on every side, and the input is a
@@ -103,15 +111,57 @@ pub fn decode(bytes: &[u8]) -> Result<Image> {
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
     reader.limits(limits);
+    let header = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .and_then(|r| Ok(r.into_dimensions()))
+        .map_err(|e| err!("cannot read the file: {e}"))?
+        .map_err(|e| err!("cannot decode the image: {e}"))?;
+    check_size(header.0, header.1)?;
     let decoded = reader
         .decode()
         .map_err(|e| err!("cannot decode the image: {e}"))?;
     let rgba = decoded.to_rgba8();
-    Ok(Image {
+    Ok(shrink_to_working_size(Image {
         width: rgba.width() as usize,
         height: rgba.height() as usize,
         rgba: rgba.into_raw(),
-    })
+    }))
+}
+
+/// Refuse, before any pixel is decoded, a picture too large or too elongated to use.
+fn check_size(width: u32, height: u32) -> Result<()> {
+    if width == 0 || height == 0 {
+        return Err(err!("the image is empty ({width}×{height})"));
+    }
+    if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(err!(
+            "the image is {width}×{height}; at most {MAX_SIDE} pixels a side and {} megapixels are accepted",
+            MAX_PIXELS / 1_000_000
+        ));
+    }
+    let (long, short) = (width.max(height), width.min(height));
+    if long > short * MAX_ASPECT {
+        return Err(err!(
+            "the image is {width}×{height}, more than {MAX_ASPECT} times longer than wide: crop it first"
+        ));
+    }
+    Ok(())
+}
+
+fn shrink_to_working_size(img: Image) -> Image {
+    let long = img.width.max(img.height);
+    if long <= WORKING_SIDE {
+        return img;
+    }
+    let scale = WORKING_SIDE as f64 / long as f64;
+    let w = ((img.width as f64 * scale).round() as u32).max(1);
+    let h = ((img.height as f64 * scale).round() as u32).max(1);
+    let resized = image::imageops::resize(&img.to_rgba_image(), w, h, FilterType::Triangle);
+    Image {
+        width: w as usize,
+        height: h as usize,
+        rgba: resized.into_raw(),
+    }
 }
 
 /// Fit an image to `w × h`. Smaller images are centred on black at their own scale
@@ -360,6 +410,46 @@ mod tests {
             mean: vec![0.0; c],
             std: vec![1.0; c],
         }
+    }
+
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let mut out = Vec::new();
+        RgbaImage::new(width, height)
+            .write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn strips_huge_headers_and_large_pictures_are_refused_or_shrunk() {
+        let strip = decode(&png(8192, 1)).unwrap_err().0;
+        assert!(strip.contains("longer than wide"), "{strip}");
+        assert!(decode(&png(1, 8192)).is_err());
+        // A header claiming 100000×100000 (IHDR patched): refused before any decoding.
+        let mut claim = png(2, 2);
+        claim[16..24].copy_from_slice(&[0, 1, 0x86, 0xa0, 0, 1, 0x86, 0xa0]);
+        let crc = crc32(&claim[12..29]);
+        claim[29..33].copy_from_slice(&crc.to_be_bytes());
+        let huge = decode(&claim).unwrap_err().0;
+        assert!(huge.contains("100000×100000"), "{huge}");
+        let big = decode(&png(3000, 2000)).unwrap();
+        assert_eq!((big.width, big.height), (WORKING_SIDE, 683));
+        assert!(decode(&[0x89, b'P', b'N', b'G']).is_err());
     }
 
     #[test]

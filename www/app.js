@@ -1,7 +1,16 @@
 // The page shell: loads the model list, reads the URL hash, mounts one lab at a time and keeps
 // the hash in step with the lab's settings so that every view is a shareable link.
 //
-// A lab's mount(container, state, ctx) gets
+// A lab gives its schema and a view(ctx) that builds its DOM in ctx.container and returns
+//   { render(state, isStale), show?(state) }
+// The shell owns the rest of its life: it builds the controls of the schema's labelled
+// settings (ctx.controls, kept in step with the state), calls show and then render for every
+// new state (only the latest is rendered; status pill, error notices and cancel are handled
+// once, in ui/render-loop.js), and on leaving the lab cancels its worker jobs (ctx.run) and
+// runs ctx.onDispose callbacks. Besides, ctx has
+//   ctx.run(lab, request, opts)  the worker client's run, cancelled when the lab unmounts
+//   ctx.signal                   aborted when the lab unmounts
+// Labs not yet moved to view() still use mount(container, state, ctx), which gets
 //   ctx.client                   the compute worker (worker-client.js)
 //   ctx.manifest                 models/manifest.json
 //   ctx.setState(patch)          change settings: validated, written to the hash, then handed
@@ -14,6 +23,8 @@ import { LABS } from './labs/index.js';
 import { applyPatch, parseHash, toHash } from './state.js';
 import { loadManifest } from './models.js';
 import { createNotices } from './ui/notices.js';
+import { renderLoop } from './ui/render-loop.js';
+import { schemaControls } from './ui/schema-controls.js';
 import { h } from './ui/dom.js';
 
 const nav = document.getElementById('lab-nav');
@@ -88,7 +99,37 @@ function mount(lab, state) {
   current = { lab, state, ctx, handle: null };
   writeHash();
   setStatus('busy', 'loading');
-  current.handle = lab.mount(container, state, ctx);
+  current.handle = lab.view ? mountView(lab, container, state, ctx) : lab.mount(container, state, ctx);
+}
+
+function mountView(lab, container, state, ctx) {
+  const lifetime = new AbortController();
+  const disposers = [];
+  const { controls, sync } = schemaControls(lab.schema, state, env, ctx.setState);
+  Object.assign(ctx, {
+    container,
+    controls,
+    signal: lifetime.signal,
+    run: (id, request, options = {}) =>
+      client.run(id, request, { ...options, signal: options.signal ? AbortSignal.any([options.signal, lifetime.signal]) : lifetime.signal }),
+    onDispose: (fn) => disposers.push(fn),
+  });
+  const view = lab.view(ctx);
+  const isDisposed = () => !ctx.active;
+  const schedule = renderLoop(ctx, { key: `${lab.id}-render`, what: `The ${lab.title}`, isDisposed }, (s, isStale) => view.render(s, isStale));
+  const update = (next) => {
+    sync(next);
+    view.show?.(next);
+    schedule(next);
+  };
+  update(state);
+  return {
+    update,
+    unmount() {
+      lifetime.abort();
+      for (const dispose of disposers) dispose();
+    },
+  };
 }
 
 function route() {

@@ -2,14 +2,14 @@
 // of the original and of the shifted input — top-5 probabilities, one layer's feature maps —
 // and the shift-compensated difference feat(shift(x)) − shift(feat(x)) at that layer.
 import { bundledImage, imagesFor } from '../images.js';
-import { modelById, modelsWithTask } from '../models.js';
+import { modelById } from '../models.js';
 import { schemaFor } from '../settings.js';
 import { probabilityBars, topK } from '../ui/bars.js';
-import { arrowKeys, fileControl, rangeControl, segmentedControl, selectControl } from '../ui/controls.js';
+import { arrowKeys, fileControl } from '../ui/controls.js';
 import { h } from '../ui/dom.js';
 import { downloadCanvasesPng, downloadCsv, downloadJson } from '../ui/export.js';
 import { colorLegend, drawRgba, formatNumber, pixelCanvas, tileGrid } from '../ui/heatmap.js';
-import { Unavailable, renderLoop } from '../ui/render-loop.js';
+import { Unavailable } from '../ui/render-loop.js';
 import { uploadImage } from '../ui/upload.js';
 
 const UPLOAD = 'upload';
@@ -18,7 +18,6 @@ const UPLOAD = 'upload';
 // module level so that it survives switching to another lab and back.
 let upload = null; // { name, key }
 
-const classifiers = (manifest) => modelsWithTask(manifest, 'classification');
 
 function probesOf(manifest, modelId) {
   return modelById(manifest, modelId)?.probes ?? [];
@@ -35,8 +34,15 @@ function defaultLayer(probes) {
   return (probes.find((p) => p.stride > 1) ?? probes[0])?.name;
 }
 
+function modelLabel(model) {
+  const accuracy = model?.metrics?.test_accuracy_percent;
+  return accuracy === undefined ? model?.id : `${model.id} · ${accuracy.toFixed(1)}%`;
+}
+
 export const schema = schemaFor('shift', {
+  model: { optionLabel: (id, state, { manifest }) => modelLabel(modelById(manifest, id)) },
   image: {
+    optionLabel: (id) => (id === UPLOAD ? `Uploaded: ${upload.name}` : bundledImage(id).label),
     choices: (state, { manifest }) => [
       ...bundledImagesOf(manifest, state.model).map((image) => image.id),
       ...(upload ? [UPLOAD] : []),
@@ -45,24 +51,13 @@ export const schema = schemaFor('shift', {
   layer: {
     choices: (state, { manifest }) => probesOf(manifest, state.model).map((p) => p.name),
     default: (state, { manifest }) => defaultLayer(probesOf(manifest, state.model)),
+    optionLabel: (name, state, { manifest }) => `${name} (stride ${probesOf(manifest, state.model).find((p) => p.name === name)?.stride})`,
   },
 });
 const MAX_SHIFT = schema.dx.max;
 
 function imageKey(id) {
   return id === UPLOAD ? upload.key : bundledImage(id).key;
-}
-
-function imageOptions(manifest, modelId) {
-  return [
-    ...bundledImagesOf(manifest, modelId).map((image) => ({ value: image.id, label: image.label })),
-    ...(upload ? [{ value: UPLOAD, label: `Uploaded: ${upload.name}` }] : []),
-  ];
-}
-
-function modelLabel(model) {
-  const accuracy = model.metrics?.test_accuracy_percent;
-  return accuracy === undefined ? model.id : `${model.id} · ${accuracy.toFixed(1)}%`;
 }
 
 // What the chosen model is, in one line under the controls: its architecture and test accuracy.
@@ -92,41 +87,13 @@ function sidePanel(testid, title) {
   return { el, heading, input, bars, featuresHeading, features, legend };
 }
 
-export function mount(container, initial, ctx) {
+// The lab's view; the shell builds its controls and drives its life (see app.js).
+function view(ctx) {
   const { client, manifest } = ctx;
-  let state = initial;
-  let disposed = false;
+  let state = null; // the latest settings, for the arrow keys
   let last = null; // what is on screen, for the exports
 
-  // Controls
-  const onChange = (name) => (value) => ctx.setState({ [name]: value });
-  const models = classifiers(manifest);
-  const modelControl = selectControl('model', {
-    label: 'Model',
-    options: models.map((m) => ({ value: m.id, label: modelLabel(m) })),
-    value: state.model,
-    onChange: onChange('model'),
-  });
-  const imageControl = selectControl('image', {
-    label: 'Image',
-    options: imageOptions(manifest, state.model),
-    value: state.image,
-    onChange: onChange('image'),
-  });
   const uploadControl = fileControl('upload', { label: 'Upload PNG or JPEG…', accept: 'image/png,image/jpeg', onFile: useUpload });
-  const modeControl = segmentedControl('mode', { label: schema.mode.label, options: schema.mode.options, value: state.mode, onChange: onChange('mode') });
-  const dxControl = rangeControl('dx', schema.dx, { label: schema.dx.label, value: state.dx, onChange: onChange('dx') });
-  const dyControl = rangeControl('dy', schema.dy, { label: schema.dy.label, value: state.dy, onChange: onChange('dy') });
-  const layerControl = selectControl('layer', {
-    label: 'Layer',
-    options: layerOptions(state.model),
-    value: state.layer,
-    onChange: onChange('layer'),
-  });
-
-  function layerOptions(modelId) {
-    return probesOf(manifest, modelId).map((p) => ({ value: p.name, label: `${p.name} (stride ${p.stride})` }));
-  }
 
   // Views
   const original = sidePanel('original', 'Original');
@@ -149,7 +116,7 @@ export function mount(container, initial, ctx) {
     exportButton('All numbers (JSON)', () => downloadJson(last, `${baseName()}.json`)),
   ];
 
-  container.append(
+  ctx.container.append(
     h(
       'div',
       { class: 'lab-intro' },
@@ -170,13 +137,13 @@ export function mount(container, initial, ctx) {
     h(
       'div',
       { class: 'panel controls' },
-      modelControl.el,
-      imageControl.el,
+      ctx.controls.model.el,
+      ctx.controls.image.el,
       uploadControl.el,
-      modeControl.el,
-      dxControl.el,
-      dyControl.el,
-      layerControl.el,
+      ctx.controls.mode.el,
+      ctx.controls.dx.el,
+      ctx.controls.dy.el,
+      ctx.controls.layer.el,
     ),
     modelNote,
     h('div', { class: 'compare' }, original.el, shifted.el),
@@ -221,10 +188,14 @@ export function mount(container, initial, ctx) {
   }
 
   async function render(wanted) {
+    if (!wanted.model) {
+      modelNote.textContent = 'No classification model is available, so there is nothing to show.';
+      throw new Unavailable('No classification model is available, so the shift lab has nothing to show.');
+    }
     const model = modelById(manifest, wanted.model);
     modelNote.textContent = modelSummary(model);
     const probe = model.probes.find((p) => p.name === wanted.layer);
-    const view = await client.run('shift', {
+    const view = await ctx.run('shift', {
       model: model.id,
       image: imageKey(wanted.image),
       mode: wanted.mode,
@@ -233,7 +204,6 @@ export function mount(container, initial, ctx) {
       layer: probe.name,
     });
     // A superseded result is still drawn: while an arrow key is held, the view keeps moving.
-    if (disposed) return;
 
     const [c, height, width] = view.shape;
     const shown = view.channels;
@@ -277,53 +247,28 @@ export function mount(container, initial, ctx) {
     for (const button of exportButtons) button.disabled = false;
   }
 
-  const schedule = renderLoop(ctx, { key: 'shift-render', what: 'The shift view', isDisposed: () => disposed }, async (wanted) => {
-    if (!wanted.model) {
-      modelNote.textContent = 'No classification model is available, so there is nothing to show.';
-      throw new Unavailable('No classification model is available, so the shift lab has nothing to show.');
-    }
-    await render(wanted);
-  });
-
   async function useUpload(file) {
     const key = await uploadImage(client, ctx, file, 'shift-upload');
-    if (!key || disposed) return;
+    if (!key || ctx.signal.aborted) return;
     upload = { name: file.name, key };
-    imageControl.setOptions(imageOptions(manifest, state.model), state.image);
-    if (state.image === UPLOAD) schedule(state); // a new picture under the same setting
-    else ctx.setState({ image: UPLOAD });
+    ctx.setState({ image: UPLOAD }); // also redraws when the upload replaces an earlier one
   }
 
-  const stopKeys = arrowKeys((sx, sy) => {
-    const clamp = (v) => Math.max(-MAX_SHIFT, Math.min(MAX_SHIFT, v));
-    const dx = clamp(state.dx + sx);
-    const dy = clamp(state.dy + sy);
-    if (dx !== state.dx || dy !== state.dy) ctx.setState({ dx, dy });
-  });
+  ctx.onDispose(
+    arrowKeys((sx, sy) => {
+      const clamp = (v) => Math.max(-MAX_SHIFT, Math.min(MAX_SHIFT, v));
+      const dx = clamp(state.dx + sx);
+      const dy = clamp(state.dy + sy);
+      if (dx !== state.dx || dy !== state.dy) ctx.setState({ dx, dy });
+    }),
+  );
 
-  function update(next) {
-    if (next.model !== state.model) {
-      layerControl.setOptions(layerOptions(next.model), next.layer);
-      imageControl.setOptions(imageOptions(manifest, next.model), next.image);
-    }
-    state = next;
-    modelControl.set(state.model);
-    imageControl.set(state.image);
-    modeControl.set(state.mode);
-    dxControl.set(state.dx);
-    dyControl.set(state.dy);
-    layerControl.set(state.layer);
-    schedule(state);
-  }
-
-  schedule(state);
   return {
-    update,
-    unmount() {
-      disposed = true;
-      stopKeys();
+    show(next) {
+      state = next;
     },
+    render,
   };
 }
 
-export default { id: 'shift', title: 'Shift lab', schema, mount };
+export default { id: 'shift', title: 'Shift lab', schema, view };
