@@ -43,6 +43,8 @@ function setStatus(state, text = state) {
 }
 
 const client = new WorkerClient();
+client.onRestart = (reason) =>
+  notices.notify(`${reason}. A fresh worker took over; your pictures were handed to it again and the view is computed once more.`, 'warn', { key: 'restart' });
 const { manifest, error: manifestError } = await loadManifest();
 if (manifestError) notices.notify(manifestError, 'error');
 const env = { manifest };

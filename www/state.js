@@ -12,6 +12,12 @@
 // An optional `note` is appended to the explanation when a value from a link is rejected.
 
 const LIST_LIMIT = 8;
+// A link is read only this far, and no value longer than this is parsed: a hostile link can
+// neither stall the page nor fill it with a huge notice.
+export const MAX_HASH_LENGTH = 4096;
+const MAX_VALUE_LENGTH = 256;
+const MAX_PROBLEMS = 8;
+const QUOTE_LENGTH = 60;
 
 function resolve(option, state, env) {
   return typeof option === 'function' ? option(state, env) : option;
@@ -69,7 +75,9 @@ function expectation(field, state, env) {
 }
 
 const INT_TEXT = /^[+-]?\d+$/;
-const FLOAT_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+// Unambiguous (each character can match one way only), so matching takes linear time even
+// on a hostile 100,000-digit value.
+const FLOAT_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
 
 // Text from the hash → typed value. Only plain decimal notation counts as a number (not
 // "0x1" or " 2"); anything else becomes NaN, which isValid then rejects.
@@ -118,8 +126,9 @@ export function applyPatch(schema, state, patch, env) {
 // labs: [{ id, title, schema }], the first one is the default lab.
 // Returns { lab, state, problems: string[] } where problems explain what was ignored.
 export function parseHash(hash, labs, env) {
-  const params = new URLSearchParams(hash.replace(/^#/, ''));
   const problems = [];
+  if (hash.length > MAX_HASH_LENGTH) problems.push(`the link is ${hash.length} characters long; only the first ${MAX_HASH_LENGTH} were read`);
+  const params = new URLSearchParams(hash.slice(0, MAX_HASH_LENGTH).replace(/^#/, ''));
   const labId = params.get('lab');
   let lab = labs.find((l) => l.id === labId);
   if (!lab) {
@@ -131,15 +140,26 @@ export function parseHash(hash, labs, env) {
   for (const [name, text] of params) {
     if (name === 'lab') continue;
     const field = lab.schema[name];
-    if (!field) problems.push(`${name}=${text} (not a setting of ${lab.title})`);
+    if (!field) problems.push(`${quote(name)}=${quote(text)} (not a setting of ${lab.title})`);
+    else if (text.length > MAX_VALUE_LENGTH) problems.push(`${name}=${quote(text)} (longer than ${MAX_VALUE_LENGTH} characters)`);
     else raw[name] = fromText(field, text);
   }
   const texts = Object.fromEntries(params);
   const { state, problems: invalid } = validate(lab.schema, raw, env, (name, field, before) => {
     const note = field.note ? `; ${field.note}` : '';
-    return `${name}=${texts[name]} (${expectation(field, before, env)}${note})`;
+    return `${name}=${quote(texts[name])} (${expectation(field, before, env)}${note})`;
   });
-  return { lab, state, problems: [...problems, ...invalid] };
+  return { lab, state, problems: capped([...problems, ...invalid]) };
+}
+
+// Text from a link as a notice quotes it: at most QUOTE_LENGTH characters.
+function quote(text) {
+  return text.length > QUOTE_LENGTH ? `${text.slice(0, QUOTE_LENGTH)}… (${text.length} characters)` : text;
+}
+
+function capped(problems) {
+  if (problems.length <= MAX_PROBLEMS) return problems;
+  return [...problems.slice(0, MAX_PROBLEMS), `and ${problems.length - MAX_PROBLEMS} more`];
 }
 
 // The canonical hash of a lab's state: every field, in schema order, so a link keeps meaning

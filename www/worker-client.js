@@ -6,18 +6,57 @@
 // `transfer` lists ArrayBuffers to hand over instead of copying (the caller must not use them
 // afterwards); aborting `signal` cancels a long job and rejects with an AbortError.
 
+// A worker whose wasm trapped (a panic, an out-of-bounds access) or that died is replaced by a
+// fresh one: the user's files are handed over again and the requests in flight are sent once
+// more; `onRestart(reason)` tells the page. A worker that keeps dying is given up on.
+const MAX_RESTARTS = 3;
+
 export class WorkerClient {
   constructor(url = new URL('./worker.js', import.meta.url)) {
+    this.url = url;
     this.nextId = 1;
-    this.pending = new Map(); // id → { resolve, reject, onProgress }
-    this.failure = null; // set once the worker itself has died
-    this.worker = new Worker(url, { type: 'module' });
+    this.pending = new Map(); // id → { resolve, reject, onProgress, message, retried }
+    this.uploads = new Map(); // key → a copy of the bytes, to hand to a restarted worker
+    this.failure = null; // set once the worker is given up on
+    this.restarts = 0;
+    /** @type {((reason: string) => void) | null} */
+    this.onRestart = null;
+    this.startWorker();
+  }
+
+  startWorker() {
+    this.worker = new Worker(this.url, { type: 'module' });
     this.worker.onmessage = ({ data }) => this.receive(data);
     this.worker.onerror = (event) => {
       event.preventDefault();
-      this.fail(`the compute worker stopped: ${event.message || 'its script could not be loaded'}`);
+      this.restart(`the compute worker stopped: ${event.message || 'its script could not be loaded'}`);
     };
-    this.worker.onmessageerror = () => this.fail('the compute worker sent a message that could not be read');
+    this.worker.onmessageerror = () => this.restart('the compute worker sent a message that could not be read');
+  }
+
+  restart(reason) {
+    this.worker.terminate();
+    const inFlight = [...this.pending.entries()];
+    this.pending.clear();
+    if (++this.restarts > MAX_RESTARTS) {
+      this.failure = `${reason} (given up after ${MAX_RESTARTS} restarts; reload the page)`;
+      for (const [, entry] of inFlight) entry.reject(new Error(this.failure));
+      return;
+    }
+    this.startWorker();
+    for (const [key, bytes] of this.uploads) {
+      this.worker.postMessage({ id: this.nextId++, type: 'put', payload: { key, bytes: bytes.slice(), image: false } });
+    }
+    this.onRestart?.(reason);
+    for (const [id, entry] of inFlight) {
+      if (entry.retried || entry.message.type !== 'run') {
+        entry.reject(new Error(`${reason}; the worker was restarted`));
+      } else {
+        entry.retried = true;
+        this.pending.set(id, entry);
+        this.worker.postMessage(entry.message);
+      }
+    }
   }
 
   async run(lab, request, options = {}) {
@@ -32,7 +71,11 @@ export class WorkerClient {
   // Hands the worker the bytes of a user's file under `key`; an image is decoded at once and
   // answers `{ width, height }` or rejects with the decoder's message.
   put(key, bytes, { image = false } = {}) {
-    return this.call('put', { key, bytes, image }, { transfer: [bytes.buffer] });
+    const kept = bytes.slice();
+    return this.call('put', { key, bytes, image }, { transfer: [bytes.buffer] }).then((answer) => {
+      this.uploads.set(key, kept);
+      return answer;
+    });
   }
 
   /**
@@ -45,7 +88,8 @@ export class WorkerClient {
     if (signal?.aborted) return Promise.reject(abortError());
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const entry = { resolve, reject, onProgress };
+      const message = { id, type, payload };
+      const entry = { resolve, reject, onProgress, message, retried: false };
       if (signal) {
         entry.onAbort = () => {
           this.pending.delete(id);
@@ -56,7 +100,7 @@ export class WorkerClient {
         entry.signal = signal;
       }
       this.pending.set(id, entry);
-      this.worker.postMessage({ id, type, payload }, transfer);
+      this.worker.postMessage(message, transfer);
     });
   }
 
@@ -67,16 +111,14 @@ export class WorkerClient {
       entry.onProgress?.(message.progress);
       return;
     }
+    if (message.trap) {
+      this.restart(`the computation crashed (${message.error})`);
+      return;
+    }
     this.pending.delete(message.id);
     entry.signal?.removeEventListener('abort', entry.onAbort);
     if (message.ok) entry.resolve(message.result);
     else entry.reject(new Error(message.error));
-  }
-
-  fail(reason) {
-    this.failure = reason;
-    for (const entry of this.pending.values()) entry.reject(new Error(reason));
-    this.pending.clear();
   }
 }
 

@@ -153,7 +153,9 @@ self.onmessage = async ({ data }) => {
     const result = await handler(payload, job, handler === runLab || handler === putAsset ? { store } : core);
     self.postMessage({ id, ok: true, result }, { transfer: transferables(result, memory) });
   } catch (err) {
-    self.postMessage({ id, ok: false, error: messageOf(err), cancelled: err instanceof Cancelled });
+    // A trap may leave the wasm instance broken: the client replaces this worker.
+    const trap = err instanceof WebAssembly.RuntimeError;
+    self.postMessage({ id, ok: false, error: messageOf(err), cancelled: err instanceof Cancelled, trap });
   } finally {
     jobs.delete(id);
   }

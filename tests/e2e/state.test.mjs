@@ -93,4 +93,27 @@ export const tests = [
       assertEqual(switched.dx, 5, 'dx kept');
     },
   },
+  {
+    name: 'hostile links are read in linear time and explained in a short, capped notice',
+    async run() {
+      // 100,000 digits in a float: the old regex backtracked for seconds here.
+      const digits = '1'.repeat(100_000);
+      let started = performance.now();
+      const long = parseHash(`#lab=demo&scale=${digits}x`, labs, env);
+      assert(performance.now() - started < 200, `parsing took ${performance.now() - started} ms`);
+      assertEqual(long.state.scale, 1, 'an overlong value falls back to its default');
+      assert(long.problems.join('').length < 1_000, 'the notice quotes a long value only in part');
+      // 25,000 unknown settings: only the start of the link is read and the notice is capped.
+      const many = Array.from({ length: 25_000 }, (_, i) => `x${i}=1`).join('&');
+      started = performance.now();
+      const flood = parseHash(`#lab=demo&${many}`, labs, env);
+      assert(performance.now() - started < 200, `parsing took ${performance.now() - started} ms`);
+      assert(flood.problems.length <= 10, `${flood.problems.length} problems listed`);
+      assert(flood.problems.at(-1).startsWith('and '), `the list ends by counting the rest: ${flood.problems.at(-1)}`);
+      assertEqual(JSON.stringify(flood.state), JSON.stringify(defaults(demo.schema, env)), 'the state keeps its defaults');
+      // Plain decimal notation only, as before.
+      for (const text of ['1e3', '-0.5', '.5', '2.']) assert(parseHash(`#lab=demo&scale=${text}`, labs, env).problems.length <= 1, text);
+      assertEqual(parseHash('#lab=demo&scale=0x1', labs, env).state.scale, 1, 'hex is not a number');
+    },
+  },
 ];
