@@ -113,7 +113,7 @@ pub fn decode(bytes: &[u8]) -> Result<Image> {
     reader.limits(limits);
     let header = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
-        .and_then(|r| Ok(r.into_dimensions()))
+        .map(|r| r.into_dimensions())
         .map_err(|e| err!("cannot read the file: {e}"))?
         .map_err(|e| err!("cannot decode the image: {e}"))?;
     check_size(header.0, header.1)?;
