@@ -15,8 +15,8 @@ export default [
     languageOptions: { globals: { ...globals.node } },
   },
   {
-    // Page tests hand functions to page.evaluate, which run in the browser.
-    files: ['tests/e2e/**/*.mjs'],
+    // Page tests and the page scripts hand functions to page.evaluate, which run in the browser.
+    files: ['tests/e2e/**/*.mjs', 'scripts/bench.mjs', 'scripts/gallery.mjs'],
     languageOptions: { globals: { ...globals.browser } },
   },
   {

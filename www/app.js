@@ -22,6 +22,7 @@ import { WorkerClient } from './worker-client.js';
 import { LABS } from './labs/index.js';
 import { applyPatch, parseHash, toHash } from './state.js';
 import { loadManifest } from './models.js';
+import { isFavourite, showHome, toggleFavourite } from './home.js';
 import { createNotices } from './ui/notices.js';
 import { renderLoop } from './ui/render-loop.js';
 import { schemaControls } from './ui/schema-controls.js';
@@ -57,10 +58,52 @@ nav.replaceChildren(...tabs.values());
 
 let current = null; // { lab, state, handle, ctx }
 
+const favouriteButton = document.getElementById('favourite');
+
+function showFavourite() {
+  const saved = current !== null && isFavourite(location.hash);
+  favouriteButton.hidden = current === null;
+  favouriteButton.textContent = saved ? '★ Saved' : '☆ Save';
+  favouriteButton.setAttribute('aria-pressed', String(saved));
+}
+
+favouriteButton.addEventListener('click', () => {
+  if (!current) return;
+  const saved = toggleFavourite(`${current.lab.title}: ${describe(current.state)}`, location.hash);
+  notices.notify(saved ? 'Saved to your favourites on the home page (kept in this browser only).' : 'Removed from your favourites.', 'info', { key: 'favourite' });
+  showFavourite();
+});
+
+// A short description of a state for the favourites list: its first few settings.
+function describe(state) {
+  return Object.entries(state)
+    .filter(([, v]) => v !== null && v !== undefined)
+    .slice(0, 4)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+}
+
 function writeHash() {
   const hash = toHash(current.lab, current.state);
   history.replaceState(null, '', hash);
   tabs.get(current.lab.id).href = hash;
+  showFavourite();
+}
+
+function unmountCurrent() {
+  if (!current) return;
+  current.ctx.active = false;
+  current.handle.unmount();
+  current = null;
+}
+
+function showHomePage() {
+  unmountCurrent();
+  for (const tab of tabs.values()) tab.removeAttribute('aria-current');
+  document.title = 'ShiftLab — how CNNs treat shifts, padding and position';
+  showHome(main);
+  showFavourite();
+  setStatus('ready', 'ready');
 }
 
 function reportLinkProblems(problems) {
@@ -73,10 +116,7 @@ function reportLinkProblems(problems) {
 }
 
 function mount(lab, state) {
-  if (current) {
-    current.ctx.active = false;
-    current.handle.unmount();
-  }
+  unmountCurrent();
   const container = h('section', { class: 'lab', id: `lab-${lab.id}`, 'aria-labelledby': `lab-${lab.id}-title` });
   main.replaceChildren(container);
   for (const [id, tab] of tabs) tab.toggleAttribute('aria-current', id === lab.id);
@@ -135,6 +175,10 @@ function mountView(lab, container, state, ctx) {
 }
 
 function route() {
+  if (location.hash === '' || location.hash === '#') {
+    showHomePage();
+    return;
+  }
   const { lab, state, problems } = parseHash(location.hash, LABS, env);
   reportLinkProblems(problems);
   if (current?.lab === lab) {

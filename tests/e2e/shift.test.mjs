@@ -28,7 +28,7 @@ export const tests = [
   {
     name: 'the default demonstration renders',
     async run(t) {
-      const page = await t.open();
+      const page = await t.open('#lab=shift');
       await expectDefaultDemonstration(t, page);
       assertEqual(t.param(page, 'lab'), 'shift', 'lab in the hash');
       assertEqual(t.param(page, 'model'), 'digits-maxpool', 'model in the hash');
@@ -47,7 +47,7 @@ export const tests = [
   {
     name: 'ArrowRight shifts the image and the link, which restores the view',
     async run(t) {
-      const page = await t.open();
+      const page = await t.open('#lab=shift');
       await t.waitReady(page);
       await page.keyboard.press('ArrowRight');
       assertEqual(await page.getByTestId('dx-value').textContent(), '1', 'dx shown after ArrowRight');
@@ -101,7 +101,7 @@ export const tests = [
   {
     name: 'holding an arrow key coalesces the requests and ends on the last shift',
     async run(t) {
-      const page = await t.open();
+      const page = await t.open('#lab=shift');
       await t.waitReady(page);
       for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowLeft', { delay: 0 });
       assertEqual(await page.getByTestId('dx-value').textContent(), '-8', 'dx stops at the range end');
@@ -126,7 +126,7 @@ export const tests = [
   {
     name: 'uploading a file that is not an image shows an error and keeps the view',
     async run(t) {
-      const page = await t.open();
+      const page = await t.open('#lab=shift');
       await t.waitReady(page);
       await page.getByTestId('upload-input').setInputFiles({
         name: 'notes.txt',
@@ -156,7 +156,7 @@ export const tests = [
   {
     name: 'a long worker job reports progress and stops when cancelled',
     async run(t) {
-      const page = await t.open();
+      const page = await t.open('#lab=shift');
       await t.waitReady(page);
       const outcome = await page.evaluate(async () => {
         const { WorkerClient } = await import('/www/worker-client.js');
