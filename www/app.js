@@ -11,14 +11,14 @@
 //   ctx.run(lab, request, opts)  the worker client's run, cancelled when the lab unmounts
 //   ctx.signal                   aborted when the lab unmounts
 // Labs not yet moved to view() still use mount(container, state, ctx), which gets
-//   ctx.client                   the compute worker (worker-client.js)
+//   ctx.client                   the compute workers (worker-pool.js)
 //   ctx.manifest                 models/manifest.json
 //   ctx.setState(patch)          change settings: validated, written to the hash, then handed
 //                                back through the lab's update(state)
 //   ctx.notify(msg, kind, opts)  a notice ('info' | 'warn' | 'error'; opts.key replaces)
 //   ctx.dismiss(key)             remove a notice
 //   ctx.setStatus(state, text)   the status pill: 'busy' | 'ready' | 'error'
-import { WorkerClient } from './worker-client.js';
+import { WorkerPool } from './worker-pool.js';
 import { LABS } from './labs/index.js';
 import { applyPatch, parseHash, toHash } from './state.js';
 import { loadManifest } from './models.js';
@@ -43,7 +43,9 @@ function setStatus(state, text = state) {
   statusEl.textContent = text;
 }
 
-const client = new WorkerClient();
+const client = new WorkerPool();
+// For the page tests and the browser console: the workers the page computes with.
+globalThis.shiftlabClient = client;
 client.onRestart = (reason) =>
   notices.notify(`${reason}. A fresh worker took over; your pictures were handed to it again and the view is computed once more.`, 'warn', { key: 'restart' });
 const { manifest, error: manifestError } = await loadManifest();

@@ -48,9 +48,9 @@ const jobs = new Map(); // request id → job (for cancel)
 // Only files of the site's models/ folder are fetched: a request names nothing else.
 const FETCHABLE = /^models\/(?:[\w-]+\/)*[\w-]+(?:\.[\w-]+)+$/;
 
-// A lab's request (the JSON `shiftlab experiment <lab>` takes): fetch what it needs, then
-// run its job step by step, reporting progress and stopping between steps when cancelled.
-async function runLab({ lab, request }, job, { store }) {
+// A lab's job for `request` (the JSON `shiftlab experiment <lab>` takes), once the assets it
+// reads are fetched.
+async function plan(store, lab, request) {
   const missing = store.missing(lab, request);
   await Promise.all(
     missing.map(async (key) => {
@@ -58,7 +58,12 @@ async function runLab({ lab, request }, job, { store }) {
       store.put(key, await download(new URL(`../${key}`, import.meta.url).href));
     }),
   );
-  const planned = store.start(lab, request);
+  return store.start(lab, request);
+}
+
+// Runs the job step by step, reporting progress and stopping between steps when cancelled.
+async function runLab({ lab, request }, job, { store }) {
+  const planned = await plan(store, lab, request);
   try {
     const total = planned.total();
     for (let i = 0; i < total; i++) {
@@ -74,6 +79,41 @@ async function runLab({ lab, request }, job, { store }) {
   }
 }
 
+// The worker pool (worker-pool.js) first asks how a job is laid out, then has each worker
+// compute the parts of some of its steps, then one worker finish from all parts in order.
+async function layout({ lab, request }, job, { store }) {
+  const planned = await plan(store, lab, request);
+  try {
+    return { total: planned.total(), poolable: planned.poolable() };
+  } finally {
+    planned.free();
+  }
+}
+
+async function shards({ lab, request, indices }, job, { store }) {
+  const planned = await plan(store, lab, request);
+  try {
+    const parts = [];
+    for (const index of indices) {
+      parts.push(planned.shard(index));
+      job.progress({ done: parts.length, total: indices.length });
+      await job.checkpoint();
+    }
+    return parts;
+  } finally {
+    planned.free();
+  }
+}
+
+async function merge({ lab, request, parts }, job, { store }) {
+  const planned = await plan(store, lab, request);
+  try {
+    return planned.finishWith(parts);
+  } finally {
+    planned.free();
+  }
+}
+
 // The user's file, kept under `key` (its content hash); an image is decoded at once so that
 // a broken file is reported now, and then removed.
 function putAsset({ key, bytes, image }, job, { store }) {
@@ -81,9 +121,14 @@ function putAsset({ key, bytes, image }, job, { store }) {
   return image ? store.checkImage(key) : {};
 }
 
+const STORE_HANDLERS = new Set([runLab, putAsset, layout, shards, merge]);
+
 const HANDLERS = {
   run: runLab,
   put: putAsset,
+  layout,
+  shards,
+  merge,
   ...poolingHandlers,
   ...sweepHandlers,
   ...positionHandlers,
@@ -150,7 +195,7 @@ self.onmessage = async ({ data }) => {
     const { core, memory, store } = await ready;
     const handler = HANDLERS[type];
     if (!handler) throw new Error(`the worker has no request "${type}"`);
-    const result = await handler(payload, job, handler === runLab || handler === putAsset ? { store } : core);
+    const result = await handler(payload, job, STORE_HANDLERS.has(handler) ? { store } : core);
     self.postMessage({ id, ok: true, result }, { transfer: transferables(result, memory) });
   } catch (err) {
     // A trap may leave the wasm instance broken: the client replaces this worker.

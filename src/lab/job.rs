@@ -1,8 +1,10 @@
 //! A lab's job: a known number of steps, then a result. Between steps the worker
 //! reports progress and may stop (cancel), so a step is the unit of waiting.
 
-use crate::Result;
+use crate::{Result, err};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 /// A finished job's result, serialisable to JSON natively and to JS values in the
 /// browser (byte fields become `Uint8Array`s there).
@@ -15,6 +17,23 @@ pub trait Job {
     fn step(&mut self, index: usize) -> Result<()>;
     /// The result, once every step has run.
     fn finish(self: Box<Self>) -> Result<Output>;
+
+    /// Whether the steps can run apart, on several workers: each worker answers
+    /// [`Job::shard`] for its steps and one of them [`Job::finish_with`] all the parts
+    /// in step order, which gives exactly the numbers of [`Job::step`] + [`Job::finish`].
+    fn poolable(&self) -> bool {
+        false
+    }
+
+    /// Run step `index` on its own and answer its part of the result.
+    fn shard(&self, _index: usize) -> Result<Value> {
+        Err(err!("this job runs on one worker only"))
+    }
+
+    /// The result from every step's part, in step order.
+    fn finish_with(self: Box<Self>, _parts: Vec<Value>) -> Result<Output> {
+        Err(err!("this job runs on one worker only"))
+    }
 }
 
 struct Steps<S, F, G> {
@@ -63,6 +82,85 @@ where
     })
 }
 
+struct MapReduce<P, M, R> {
+    parts: Vec<Option<P>>,
+    map: M,
+    reduce: R,
+}
+
+impl<P, T, M, R> Job for MapReduce<P, M, R>
+where
+    P: Serialize + DeserializeOwned + 'static,
+    T: Serialize + 'static,
+    M: Fn(usize) -> Result<P>,
+    R: FnOnce(Vec<P>) -> Result<T>,
+{
+    fn total(&self) -> usize {
+        self.parts.len()
+    }
+
+    fn step(&mut self, index: usize) -> Result<()> {
+        self.parts[index] = Some((self.map)(index)?);
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>) -> Result<Output> {
+        let MapReduce { parts, reduce, .. } = *self;
+        let parts = parts
+            .into_iter()
+            .map(|p| p.ok_or_else(|| err!("a step of the job did not run")))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Box::new(reduce(parts)?))
+    }
+
+    fn poolable(&self) -> bool {
+        true
+    }
+
+    fn shard(&self, index: usize) -> Result<Value> {
+        if index >= self.parts.len() {
+            return Err(err!("the job has no step {index}"));
+        }
+        serde_json::to_value((self.map)(index)?).map_err(|e| err!("cannot hand a part over: {e}"))
+    }
+
+    fn finish_with(self: Box<Self>, parts: Vec<Value>) -> Result<Output> {
+        if parts.len() != self.parts.len() {
+            return Err(err!(
+                "{} parts for a job of {} steps",
+                parts.len(),
+                self.parts.len()
+            ));
+        }
+        let parts = parts
+            .into_iter()
+            .map(|v| {
+                serde_json::from_value(v).map_err(|e| err!("a part of the job is malformed: {e}"))
+            })
+            .collect::<Result<Vec<P>>>()?;
+        Ok(Box::new((self.reduce)(parts)?))
+    }
+}
+
+/// A job whose `total` steps are independent — `map(i)` computes step i's part — and whose
+/// result is `reduce(parts in step order)`: the worker pool spreads such a job's steps over
+/// its workers with the very same numbers as one worker.
+pub fn map_reduce<P, T>(
+    total: usize,
+    map: impl Fn(usize) -> Result<P> + 'static,
+    reduce: impl FnOnce(Vec<P>) -> Result<T> + 'static,
+) -> Box<dyn Job>
+where
+    P: Serialize + DeserializeOwned + 'static,
+    T: Serialize + 'static,
+{
+    Box::new(MapReduce {
+        parts: (0..total).map(|_| None).collect(),
+        map,
+        reduce,
+    })
+}
+
 /// A job of one step: quick computations answer through the same protocol.
 pub fn once<T, F>(compute: F) -> Box<dyn Job>
 where
@@ -79,4 +177,33 @@ where
         },
         |(_, out)| out.ok_or_else(|| crate::err!("the job was not run")),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sum_of_squares(n: usize) -> Box<dyn Job> {
+        map_reduce(
+            n,
+            |i| Ok(vec![(i as f32 + 0.1).powi(2)]),
+            |parts: Vec<Vec<f32>>| Ok(parts.into_iter().flatten().fold(0.0f32, |a, b| a + b)),
+        )
+    }
+
+    #[test]
+    fn a_pooled_job_gives_the_numbers_of_one_worker() {
+        let mut one = sum_of_squares(7);
+        for i in 0..one.total() {
+            one.step(i).unwrap();
+        }
+        let single = serde_json::to_value(&*one.finish().unwrap()).unwrap();
+        // Two "workers", each running every other step, merged in step order.
+        let pooled = sum_of_squares(7);
+        let parts: Vec<Value> = (0..7).map(|i| pooled.shard(i).unwrap()).collect();
+        let merged = serde_json::to_value(&*pooled.finish_with(parts).unwrap()).unwrap();
+        assert_eq!(single, merged);
+        assert!(sum_of_squares(3).finish_with(vec![]).is_err());
+        assert!(!once(|| Ok(1)).poolable());
+    }
 }

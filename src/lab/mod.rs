@@ -11,7 +11,7 @@ mod settings;
 mod typescript;
 
 pub use assets::{Assets, LoadedModel, MANIFEST};
-pub use job::{Job, Output, once, steps};
+pub use job::{Job, Output, map_reduce, once, steps};
 pub use settings::{Choice, Setting, SettingKind};
 pub use typescript::{Declarations, typescript};
 

@@ -75,6 +75,20 @@ pub struct Job {
     inner: Option<Box<dyn lab::Job>>,
 }
 
+impl Job {
+    fn running(&self) -> JsResult<&dyn lab::Job> {
+        self.inner
+            .as_deref()
+            .ok_or_else(|| JsError::new("the job has finished"))
+    }
+
+    fn take(&mut self) -> JsResult<Box<dyn lab::Job>> {
+        self.inner
+            .take()
+            .ok_or_else(|| JsError::new("the job has finished"))
+    }
+}
+
 #[wasm_bindgen]
 impl Job {
     pub fn total(&self) -> usize {
@@ -91,17 +105,36 @@ impl Job {
 
     /// The result as plain JS data (byte fields as `Uint8Array`).
     pub fn finish(&mut self) -> JsResult<JsValue> {
-        let job = self
-            .inner
-            .take()
-            .ok_or_else(|| JsError::new("the job has finished"))?;
-        let output = job.finish().map_err(js_err)?;
-        // Plain objects and nulls as JSON has them, but bytes as `Uint8Array`s.
-        let serializer = serde_wasm_bindgen::Serializer::new()
-            .serialize_maps_as_objects(true)
-            .serialize_missing_as_null(true);
-        output
-            .serialize(&serializer)
-            .map_err(|e| JsError::new(&format!("cannot hand the result over: {e}")))
+        let output = self.take()?.finish().map_err(js_err)?;
+        to_js(&*output)
     }
+
+    /// Whether the worker pool may spread the steps over several workers.
+    pub fn poolable(&self) -> bool {
+        self.running().is_ok_and(|j| j.poolable())
+    }
+
+    /// Step `index` run on its own: its part of the result (poolable jobs).
+    pub fn shard(&self, index: usize) -> JsResult<JsValue> {
+        to_js(&self.running()?.shard(index).map_err(js_err)?)
+    }
+
+    /// The result from every step's part, in step order (poolable jobs).
+    #[wasm_bindgen(js_name = finishWith)]
+    pub fn finish_with(&mut self, parts: JsValue) -> JsResult<JsValue> {
+        let parts: Vec<serde_json::Value> = serde_wasm_bindgen::from_value(parts)
+            .map_err(|e| JsError::new(&format!("bad parts: {e}")))?;
+        let output = self.take()?.finish_with(parts).map_err(js_err)?;
+        to_js(&*output)
+    }
+}
+
+fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
+    // Plain objects and nulls as JSON has them, but bytes as `Uint8Array`s.
+    let serializer = serde_wasm_bindgen::Serializer::new()
+        .serialize_maps_as_objects(true)
+        .serialize_missing_as_null(true);
+    value
+        .serialize(&serializer)
+        .map_err(|e| JsError::new(&format!("cannot hand the result over: {e}")))
 }

@@ -1,4 +1,4 @@
-// Generated from the Rust types by `shiftlab types`; do not edit (a test checks it).
+// Generated from the Rust types by `shiftlab generate`; do not edit (a test checks it).
 
 export type Choice = { value: string, label: string, 
 /**
