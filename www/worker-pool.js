@@ -65,7 +65,8 @@ export class WorkerPool {
   }
 
   /** @param {{ onProgress?: (p: { done: number, total: number }) => void, signal?: AbortSignal }} options */
-  async spread(lab, request, total, { signal, onProgress }) {
+  async spread(lab, request, total, options) {
+    const { signal, onProgress } = options;
     const workers = this.pool.slice(0, Math.min(this.pool.length, total));
     const done = new Array(workers.length).fill(0);
     const report = () => onProgress?.({ done: done.reduce((a, b) => a + b, 0), total });
