@@ -2,6 +2,7 @@
 //! numbers the page and the README show are numbers the repository reproduces.
 
 use crate::datasets::{clevr, red_green, siamese};
+use crate::held_out::u8_images;
 use crate::imaging::{Image, prepare};
 use crate::manifest::ModelEntry;
 use crate::metrics;
@@ -219,38 +220,6 @@ fn run_all(model: &ProbeModel, images: &Tensor) -> Result<Vec<Vec<f32>>> {
         outputs.extend((0..count).map(|i| run.output.item(i).data));
     }
     Ok(outputs)
-}
-
-/// Split raw u8 pixels (`[h, w]` grey or `[c, h, w]` planar per image) into images.
-pub fn u8_images(bytes: &[u8], shape: &[usize]) -> Result<Vec<Image>> {
-    let (c, h, w) = match shape[..] {
-        [h, w] => (1, h, w),
-        [c, h, w] if c == 1 || c == 3 => (c, h, w),
-        _ => return Err(err!("unsupported image shape {shape:?}")),
-    };
-    let size = c * h * w;
-    if size == 0 || !bytes.len().is_multiple_of(size) {
-        return Err(err!(
-            "{} bytes is not a whole number of {shape:?} images",
-            bytes.len()
-        ));
-    }
-    Ok(bytes
-        .chunks_exact(size)
-        .map(|planes| {
-            let rgba = (0..h * w)
-                .flat_map(|i| {
-                    let at = |ch: usize| planes[if c == 1 { i } else { ch * h * w + i }];
-                    [at(0), at(1), at(2), 255]
-                })
-                .collect();
-            Image {
-                width: w,
-                height: h,
-                rgba,
-            }
-        })
-        .collect())
 }
 
 /// Top-1 class of every image, unshifted, through the page's own input pipeline.

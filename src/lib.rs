@@ -11,6 +11,7 @@ pub mod error;
 pub mod evaluation;
 pub mod experiments;
 pub mod golden;
+pub mod held_out;
 pub mod imaging;
 pub mod lab;
 pub mod labs;

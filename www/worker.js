@@ -10,7 +10,6 @@
 
 import { download, imageFor, modelFor } from './compute/assets.js';
 import { poolingHandlers } from './compute/pooling.js';
-import { sweepHandlers } from './compute/sweep.js';
 import { positionHandlers } from './compute/position.js';
 import { bordersHandlers } from './compute/borders.js';
 import { coordconvHandlers } from './compute/coordconv.js';
@@ -130,7 +129,6 @@ const HANDLERS = {
   shards,
   merge,
   ...poolingHandlers,
-  ...sweepHandlers,
   ...positionHandlers,
   ...bordersHandlers,
   ...coordconvHandlers,

@@ -8,11 +8,9 @@
 
 pub mod borders;
 pub mod coordconv;
-pub mod layerwise;
 pub mod pooling_lab;
 pub mod position;
 pub mod siamese_lab;
-pub mod sweep;
 
 use crate::library::Library;
 use crate::{Result, err};
@@ -27,9 +25,6 @@ pub(crate) fn options<T: DeserializeOwned>(value: Value, what: &str) -> Result<T
 /// images by their path in the repository.
 pub fn run_native(lib: &Library, name: &str, opts: Value) -> Result<Value> {
     match name {
-        "sweep" => sweep::native(lib, opts),
-        "shift-metrics" => sweep::native_metrics(lib, opts),
-        "layerwise" => layerwise::native(lib, opts),
         "pooling" => pooling_lab::native(lib, opts),
         "position" => position::native(lib, opts),
         "borders" => borders::native(lib, opts),

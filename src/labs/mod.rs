@@ -12,4 +12,6 @@ macro_rules! labs {
 
 labs! {
     shift::Shift,
+    sweep::Sweep,
+    layers::Layers,
 }

@@ -17,11 +17,9 @@ mod benchmark;
 mod borders;
 mod coordconv;
 mod job;
-mod layerwise;
 mod pooling_lab;
 mod position;
 mod siamese_lab;
-mod sweep;
 
 pub(crate) type JsResult<T> = Result<T, JsError>;
 

@@ -1,9 +1,10 @@
 // The layer-by-layer lab in a real browser: the grids render for both models, the numbers equal
-// `shiftlab experiment layerwise`, a control changes the view and the link, the link restores
+// `shiftlab experiment layers`, a control changes the view and the link, the link restores
 // it, and a long run can be cancelled without breaking the page.
 import { assert, assertEqual, nativeExperiment } from './harness.mjs';
 
-const native = (options) => nativeExperiment('layerwise', options);
+// One model's result of `shiftlab experiment layers` (the request the page sends names both).
+const native = ({ models, count }, k) => nativeExperiment('layers', { models, count }).models[k];
 
 async function means(page, side, names) {
   const values = [];
@@ -18,8 +19,9 @@ export const tests = [
       const page = await t.open('#lab=layers&count=4');
       await t.waitReady(page);
       assertEqual(t.param(page, 'lab'), 'layers', 'lab in the hash');
-      for (const side of ['A', 'B']) {
-        const expected = native({ model: t.param(page, `model${side}`), count: 4 });
+      const models = [t.param(page, 'modelA'), t.param(page, 'modelB')];
+      for (const [k, side] of ['A', 'B'].entries()) {
+        const expected = native({ models, count: 4 }, k);
         const names = expected.layers.map((l) => l.name);
         for (const name of names) assertEqual(await page.getByTestId(`grid-${side}-${name}`).count(), 1, `grid of ${side} ${name}`);
         const shown = await means(page, side, names);

@@ -1,6 +1,6 @@
 // The sweep lab in a real browser: the default comparison renders (strip, plot, classes,
 // metrics), a control changes the view and the link, the link restores it, the numbers equal
-// `shiftlab experiment sweep | shift-metrics`, and a long held-out run can be cancelled.
+// `shiftlab experiment sweep` (its sweep and metrics jobs), and a long held-out run can be cancelled.
 import { assert, assertClose, assertEqual, nativeExperiment } from './harness.mjs';
 
 async function valueOf(page, testid) {
@@ -26,12 +26,12 @@ export const tests = [
       assertEqual(await page.getByTestId('selected-A-features').locator('canvas').count(), 8, 'feature tiles of A');
       for (const side of ['A', 'B']) {
         const model = t.param(page, `model${side}`);
-        const expected = nativeExperiment('sweep', { model, image: 'models/samples/digit-3.png', mode: 'black', direction: 'horizontal', range: 8 });
+        const expected = nativeExperiment('sweep', { job: 'sweep', model, image: 'models/samples/digit-3.png', mode: 'black', direction: 'horizontal', range: 8 }).summary;
         const shown = await classRow(page, side);
         assertEqual(shown.join(','), expected.top1.join(','), `classes of ${side} along the sweep`);
         const differs = Number(await page.getByTestId('sweep-summary').getAttribute(`data-differs-${side.toLowerCase()}`));
         assertEqual(differs, expected.differsFromReference, `steps of ${side} predicting another class`);
-        const metrics = nativeExperiment('shift-metrics', { model, image: 'models/samples/digit-3.png', mode: 'black', range: 4, pairs: 100, seed: 0, steps: 8 });
+        const metrics = nativeExperiment('sweep', { job: 'metrics', model, image: 'models/samples/digit-3.png', mode: 'black', range: 4, pairs: 100, seed: 0, steps: 8 });
         assertClose(await valueOf(page, `image-${side}-consistency`), metrics.consistency, 1e-6, `${side} consistency on this image`);
         assertClose(await valueOf(page, `image-${side}-pchange`), metrics.pTop1Change, 1e-6, `${side} P(top-1 change) on this image`);
         assertClose(await valueOf(page, `image-${side}-mac`), metrics.mac, 1e-4, `${side} MAC on this image`);
@@ -81,7 +81,7 @@ export const tests = [
       await page.getByTestId('heldout-job-status').filter({ hasText: 'done' }).waitFor({ timeout: 60_000 });
       for (const side of ['A', 'B']) {
         const model = t.param(page, `model${side}`);
-        const expected = nativeExperiment('shift-metrics', { model, count: 6, mode: 'crop', range: 4, pairs: 2, seed: 3, steps: 8 });
+        const expected = nativeExperiment('sweep', { job: 'metrics', model, count: 6, mode: 'crop', range: 4, pairs: 2, seed: 3, steps: 8 });
         assertClose(await valueOf(page, `heldout-${side}-consistency`), expected.consistency, 1e-6, `${side} held-out consistency`);
         assertClose(await valueOf(page, `heldout-${side}-pchange`), expected.pTop1Change, 1e-6, `${side} held-out P(top-1 change)`);
         assertClose(await valueOf(page, `heldout-${side}-mac`), expected.mac, 1e-4, `${side} held-out MAC`);

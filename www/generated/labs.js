@@ -2,6 +2,30 @@
 
 /** @type {Record<string, import('./types').Setting[]>} */
 export const SETTINGS = {
+  "layers": [
+    {
+      "default": "digits-maxpool",
+      "label": "Model A",
+      "name": "modelA",
+      "task": "classification",
+      "type": "model"
+    },
+    {
+      "default": "digits-bin5",
+      "label": "Model B",
+      "name": "modelB",
+      "task": "classification",
+      "type": "model"
+    },
+    {
+      "default": 32,
+      "label": "held-out digits",
+      "max": 256,
+      "min": 1,
+      "name": "count",
+      "type": "int"
+    }
+  ],
   "shift": [
     {
       "default": "digits-maxpool",
@@ -61,6 +85,157 @@ export const SETTINGS = {
       "label": "Layer",
       "name": "layer",
       "type": "dynamic"
+    }
+  ],
+  "sweep": [
+    {
+      "default": "digits-maxpool",
+      "label": "Model A",
+      "name": "modelA",
+      "task": "classification",
+      "type": "model"
+    },
+    {
+      "default": "digits-bin5",
+      "label": "Model B",
+      "name": "modelB",
+      "task": "classification",
+      "type": "model"
+    },
+    {
+      "default": "digit-3",
+      "label": "Image",
+      "name": "image",
+      "note": "an uploaded image stays on your machine, so a link cannot carry it",
+      "type": "dynamic"
+    },
+    {
+      "choices": [
+        {
+          "label": "Black",
+          "title": "Paste the image on a black canvas: what leaves the frame is lost, black comes in",
+          "value": "black"
+        },
+        {
+          "label": "Circular",
+          "title": "Wrap around: what leaves on one side comes back on the other",
+          "value": "circular"
+        },
+        {
+          "label": "Crop",
+          "title": "Move a crop window over a larger image: new content comes in from outside the view",
+          "value": "crop"
+        }
+      ],
+      "default": "black",
+      "label": "Shift mode",
+      "name": "mode",
+      "type": "enum"
+    },
+    {
+      "choices": [
+        {
+          "label": "→",
+          "title": "Horizontal: dx from −range to range",
+          "value": "horizontal"
+        },
+        {
+          "label": "↓",
+          "title": "Vertical: dy from −range to range",
+          "value": "vertical"
+        },
+        {
+          "label": "↘",
+          "title": "Diagonal: dx = dy",
+          "value": "diagonal"
+        },
+        {
+          "label": "2-D",
+          "title": "Every (dx, dy) in the range; the plot shows the selected row",
+          "value": "grid"
+        },
+        {
+          "label": "Scale",
+          "title": "Scale about the centre, min× to max×",
+          "value": "scale"
+        }
+      ],
+      "default": "horizontal",
+      "label": "Sweep",
+      "name": "direction",
+      "type": "enum"
+    },
+    {
+      "default": 8,
+      "label": "range ±px",
+      "max": 12,
+      "min": 1,
+      "name": "range",
+      "type": "int"
+    },
+    {
+      "default": 0.8,
+      "label": "scale min",
+      "max": 0.95,
+      "min": 0.5,
+      "name": "scaleMin",
+      "step": 0.05,
+      "type": "float"
+    },
+    {
+      "default": 1.2,
+      "label": "scale max",
+      "max": 2.0,
+      "min": 1.05,
+      "name": "scaleMax",
+      "step": 0.05,
+      "type": "float"
+    },
+    {
+      "default": 8,
+      "label": "selected step",
+      "max": 624,
+      "min": 0,
+      "name": "pos",
+      "type": "int"
+    },
+    {
+      "default": null,
+      "label": "Layer",
+      "name": "layer",
+      "type": "dynamic"
+    },
+    {
+      "default": 4,
+      "label": "consistency shifts ±px",
+      "max": 12,
+      "min": 0,
+      "name": "crange",
+      "type": "int"
+    },
+    {
+      "default": 5,
+      "label": "pairs per digit",
+      "max": 50,
+      "min": 1,
+      "name": "pairs",
+      "type": "int"
+    },
+    {
+      "default": 0,
+      "label": "seed",
+      "max": 9999,
+      "min": 0,
+      "name": "seed",
+      "type": "int"
+    },
+    {
+      "default": 1000,
+      "label": "held-out digits",
+      "max": 1000,
+      "min": 1,
+      "name": "count",
+      "type": "int"
     }
   ]
 };

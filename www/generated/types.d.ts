@@ -12,6 +12,36 @@ export type Heatmap = { width: number, height: number, rgba: Uint8Array, lo: num
 
 export type Image = { width: number, height: number, rgba: Uint8Array, };
 
+export type LayersGrid = { name: string, stride: number, 
+/**
+ * Mean cosine distance at each (Δy, Δx), row-major, period × period.
+ */
+grid: Array<number>, 
+/**
+ * Mean over the grid and the images.
+ */
+mean: number, };
+
+export type LayersModel = { model: string, 
+/**
+ * One map per layer, period × period: the negated grid in magma over
+ * [−hi, 0], so that large distances are dark.
+ */
+maps: Array<Heatmap>, images: number, period: number, layers: Array<LayersGrid>, };
+
+export type LayersRequest = { 
+/**
+ * Manifest ids of models with probes and a held-out set (the page sends A and B).
+ */
+models: Array<string>, count: number, };
+
+export type LayersResult = { models: Array<LayersModel>, 
+/**
+ * The largest distance of any grid of any model: the maps' common scale
+ * (at least 1e-6).
+ */
+hi: number, };
+
 export type Setting = { name: string, 
 /**
  * What the control is called on the page.
@@ -61,4 +91,76 @@ preview: Image, probs: Array<number>, top1: number,
  * The first channels stacked top to bottom; both sides share one scale.
  */
 features: Heatmap, };
+
+export type SweepCurve = { transforms: Array<SweepTransform>, previews: Array<Image>, summary: SweepSummary, grid: Heatmap | null, };
+
+export type SweepCurveRequest = { 
+/**
+ * Manifest id of a classifier.
+ */
+model: string, 
+/**
+ * Asset key of the image.
+ */
+image: string, mode: ShiftMode, direction: SweepDirection, 
+/**
+ * Largest |shift| in pixels (shift sweeps).
+ */
+range: number, scaleMin: number, scaleMax: number, scaleSteps: number, };
+
+export type SweepDirection = "horizontal" | "vertical" | "diagonal" | "grid" | "scale";
+
+export type SweepMetrics = { images: number, consistency: number, pTop1Change: number, mac: number, };
+
+export type SweepMetricsRequest = { model: string, image?: string, count?: number, mode: ShiftMode, 
+/**
+ * Consistency shifts are uniform in ±range.
+ */
+range: number, pairs: number, seed: number, 
+/**
+ * Diagonal steps of P(top-1 change) and MAC.
+ */
+steps: number, };
+
+export type SweepRequest = { "job": "sweep" } & SweepCurveRequest | { "job": "step" } & SweepStepRequest | { "job": "metrics" } & SweepMetricsRequest;
+
+export type SweepStep = { 
+/**
+ * The shifted input as the model sees it.
+ */
+preview: Image, 
+/**
+ * Feature shape `[c, h, w]` of the layer.
+ */
+shape: Array<number>, 
+/**
+ * Channels shown in `features` and `difference`, stacked top to bottom.
+ */
+channels: number, features: Heatmap, difference: Heatmap, meanAbs: number, cosineDistance: number, 
+/**
+ * False when the shift is not a multiple of the stride (the compensation rounds).
+ */
+exact: boolean, };
+
+export type SweepStepRequest = { model: string, image: string, mode: ShiftMode, dx: number, dy: number, 
+/**
+ * Display name of one of the model's probes.
+ */
+layer: string, };
+
+export type SweepSummary = { referenceClass: number, 
+/**
+ * Index of the untransformed input in the sweep (the first one if absent).
+ */
+referenceIndex: number, top1: Array<number>, top1Prob: Array<number>, referenceProb: Array<number>, 
+/**
+ * Steps whose top-1 differs from the reference class.
+ */
+differsFromReference: number, 
+/**
+ * P(top-1 change) between consecutive steps; `None` for a 2-D grid.
+ */
+pChangeAlong: number | null, };
+
+export type SweepTransform = { "kind": "shift", dx: number, dy: number, } | { "kind": "scale", scale: number, };
 

@@ -2,7 +2,9 @@
 // distance between the features of a circularly shifted input and the circularly shifted
 // features, over every shift (Δx, Δy) of one period of the deepest layer's stride, averaged
 // over held-out digits. Darker = less equivariant.
-import { MANIFEST_URL, modelById, modelRef, modelsWithTask } from '../models.js';
+import { LEGENDS } from '../generated/labs.js';
+import { modelById, modelsWithTask } from '../models.js';
+import { schemaFor } from '../settings.js';
 import { rangeControl, selectControl } from '../ui/controls.js';
 import { h } from '../ui/dom.js';
 import { downloadCanvasesPng, downloadCsv } from '../ui/export.js';
@@ -10,33 +12,28 @@ import { colorLegend, drawRgba, pixelCanvas } from '../ui/heatmap.js';
 import { linePlot } from '../ui/plot.js';
 import { Unavailable, renderLoop } from '../ui/render-loop.js';
 
-const DEFAULT_A = 'digits-maxpool';
-const DEFAULT_B = 'digits-bin5';
 const SIDES = ['A', 'B'];
 
 // Models with probes and a held-out image set to average over.
 const measurable = (manifest) =>
   modelsWithTask(manifest, 'classification').filter((m) => m.probes?.length && m.eval?.images && Array.isArray(m.eval.image_shape));
 
-export const schema = {
-  modelA: { type: 'enum', choices: (s, { manifest }) => measurable(manifest).map((m) => m.id), default: DEFAULT_A },
-  modelB: {
-    type: 'enum',
-    choices: (s, { manifest }) => measurable(manifest).map((m) => m.id),
-    default: (s, { manifest }) => (modelById(manifest, DEFAULT_B) ? DEFAULT_B : s.modelA),
-  },
-  count: { type: 'int', min: 1, max: 256, default: 32 },
-};
+const modelChoices = (s, { manifest }) => measurable(manifest).map((m) => m.id);
+export const schema = schemaFor('layers', {
+  modelA: { choices: modelChoices },
+  modelB: { choices: modelChoices },
+});
+// Model B falls back to model A when the manifest lacks its default.
+const defaultB = schema.modelB.default;
+schema.modelB.default = (s, { manifest }) => (modelById(manifest, defaultB) ? defaultB : s.modelA);
 
-// What the worker (and `shiftlab experiment layerwise`) needs for one model.
-export function layerwiseOptions(model) {
-  const input = model.inputs[0];
-  return {
-    shape: input.shape,
-    mean: input.mean,
-    std: input.std,
-    layers: model.probes.map((p) => ({ node: p.node, name: p.name, stride: p.stride })),
-  };
+// The magma bar flipped, so that it reads 0 (light) → hi (dark) like the negated maps.
+function flippedMagma() {
+  const rgb = LEGENDS.magma;
+  const n = rgb.length / 3;
+  const rgba = new Uint8Array(n * 4);
+  for (let i = 0; i < n; i++) rgba.set([rgb[3 * (n - 1 - i)], rgb[3 * (n - 1 - i) + 1], rgb[3 * (n - 1 - i) + 2], 255], 4 * i);
+  return rgba;
 }
 
 export function mount(container, initial, ctx) {
@@ -51,9 +48,9 @@ export function mount(container, initial, ctx) {
   const options = measurable(manifest).map((m) => ({ value: m.id, label: m.id }));
   const set = (name) => (value) => ctx.setState({ [name]: value });
   const controls = {
-    modelA: selectControl('modelA', { label: 'Model A', options, value: state.modelA, onChange: set('modelA') }),
-    modelB: selectControl('modelB', { label: 'Model B', options, value: state.modelB, onChange: set('modelB') }),
-    count: rangeControl('count', schema.count, { label: 'held-out digits', value: state.count, onChange: set('count') }),
+    modelA: selectControl('modelA', { label: schema.modelA.label, options, value: state.modelA, onChange: set('modelA') }),
+    modelB: selectControl('modelB', { label: schema.modelB.label, options, value: state.modelB, onChange: set('modelB') }),
+    count: rangeControl('count', schema.count, { label: schema.count.label, value: state.count, onChange: set('count') }),
   };
   const bar = h('progress', { max: 1, value: 0 });
   const jobText = h('span', { class: 'note', dataset: { testid: 'layers-job-status' } });
@@ -117,10 +114,7 @@ export function mount(container, initial, ctx) {
 
   const models = (s) => SIDES.map((side) => modelById(manifest, s[`model${side}`]));
 
-  function heldOut(model, count) {
-    return { url: new URL(model.eval.images, MANIFEST_URL).href, imageShape: model.eval.image_shape, count: Math.min(count, model.eval.n ?? count) };
-  }
-
+  // One job for both models, so one progress bar: every batch of digits of A, then of B.
   async function compute(s) {
     const key = keyOf(s);
     if (shown?.key === key) return shown;
@@ -130,59 +124,48 @@ export function mount(container, initial, ctx) {
     const signal = controller.signal;
     cancel.disabled = false;
     const ms = models(s);
-    const done = [0, 0];
     const total = 2 * s.count;
-    const results = [];
+    let result;
     try {
-      for (const [k, model] of ms.entries()) {
-        results.push(
-          await client.call(
-            'layerwise',
-            { model: modelRef(model), heldOut: heldOut(model, s.count), opts: layerwiseOptions(model) },
-            {
-              signal,
-              onProgress: (p) => {
-                done[k] = p.done;
-                bar.value = (done[0] + done[1]) / total;
-                jobText.textContent = `digits measured: ${done[0] + done[1]} / ${total}`;
-              },
-            },
-          ),
-        );
-      }
+      result = await client.run(
+        'layers',
+        { models: ms.map((m) => m.id), count: s.count },
+        {
+          signal,
+          // Steps are batches; the bar counts digits (each model's batches of the same size).
+          onProgress: (p) => {
+            const done = Math.round((p.done / p.total) * total);
+            bar.value = p.done / p.total;
+            jobText.textContent = `digits measured: ${done} / ${total}`;
+          },
+        },
+      );
     } finally {
       cancel.disabled = true;
       if (controller?.signal === signal) controller = null;
     }
     bar.value = 1;
-    jobText.textContent = `done: ${results[0].images} digits per model`;
-    shown = { key, A: results[0], B: results[1] };
+    jobText.textContent = `done: ${result.models[0].images} digits per model`;
+    shown = { key, A: result.models[0], B: result.models[1], hi: result.hi };
     return shown;
   }
 
-  async function draw(s, result) {
+  function draw(s, result) {
     const ms = models(s);
-    const hi = Math.max(...SIDES.flatMap((side) => result[side].layers.flatMap((l) => l.grid)), 1e-6);
-    // Negated and mapped over [−hi, 0], magma shows large distances dark; the legend is flipped
-    // to match, so it reads 0 (light) → hi (dark).
-    const bar = await client.call('legend', { map: 'magma', width: 256 });
-    const flipped = new Uint8Array(bar.length);
-    for (let i = 0; i < 256; i++) flipped.set(bar.subarray((255 - i) * 4, (256 - i) * 4), i * 4);
+    const hi = result.hi;
     const rows = [h('span', {}), ...SIDES.map((side, k) => h('strong', { class: 'note' }, `${side}: ${ms[k].id}`))];
     const names = [...new Set(SIDES.flatMap((side) => result[side].layers.map((l) => l.name)))];
     for (const name of names) {
       const cells = [];
       for (const side of SIDES) {
-        const layer = result[side].layers.find((l) => l.name === name);
-        if (!layer) {
+        const index = result[side].layers.findIndex((l) => l.name === name);
+        if (index < 0) {
           cells.push(h('span', { class: 'note' }, '—'));
           continue;
         }
-        const p = result[side].period;
-        const data = Float32Array.from(layer.grid, (v) => -v);
-        const img = await client.call('colorize', { data, width: p, height: p, map: 'magma', lo: -hi, hi: 0 }, { transfer: [data.buffer] });
+        const layer = result[side].layers[index];
         const canvas = pixelCanvas({ class: 'pixelated', style: { width: '100%', maxWidth: '120px' }, dataset: { testid: `grid-${side}-${name}` }, title: `${name}, stride ${layer.stride}: mean ${layer.mean.toFixed(4)}` });
-        drawRgba(canvas, { width: p, height: p, rgba: img.rgba });
+        drawRgba(canvas, result[side].maps[index]);
         cells.push(canvas);
       }
       const stride = result.A.layers.find((l) => l.name === name)?.stride ?? result.B.layers.find((l) => l.name === name)?.stride;
@@ -190,7 +173,7 @@ export function mount(container, initial, ctx) {
     }
     if (disposed) return;
     grids.replaceChildren(...rows);
-    legend.set(flipped, 0, hi);
+    legend.set(flippedMagma(), 0, hi);
 
     const xs = names.map((_, i) => i);
     const meanOf = (side, name) => result[side].layers.find((l) => l.name === name)?.mean ?? null;
@@ -232,7 +215,7 @@ export function mount(container, initial, ctx) {
     try {
       const result = await compute(wanted);
       if (isStale()) return;
-      await draw(wanted, result);
+      draw(wanted, result);
     } catch (err) {
       jobText.textContent = err.name === 'AbortError' ? 'cancelled' : `failed: ${err.message}`;
       throw err;

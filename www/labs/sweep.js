@@ -4,7 +4,8 @@
 // shift-compensated difference at the selected step — and the invariance metrics of Zhang 2019
 // and Azulay & Weiss 2019 over this image or over the held-out digits.
 import { bundledImage, imagesFor } from '../images.js';
-import { MANIFEST_URL, modelById, modelRef, modelsWithTask } from '../models.js';
+import { modelById, modelsWithTask } from '../models.js';
+import { schemaFor } from '../settings.js';
 import { fileControl, rangeControl, segmentedControl, selectControl } from '../ui/controls.js';
 import { h } from '../ui/dom.js';
 import { jobBar } from '../ui/job.js';
@@ -12,33 +13,15 @@ import { downloadCanvasesPng, downloadCsv } from '../ui/export.js';
 import { colorLegend, drawRgba, formatNumber, pixelCanvas, tileGrid } from '../ui/heatmap.js';
 import { linePlot } from '../ui/plot.js';
 import { Unavailable, renderLoop } from '../ui/render-loop.js';
-import { storeUpload } from '../ui/upload.js';
+import { uploadImage } from '../ui/upload.js';
 
-const DEFAULT_A = 'digits-maxpool';
-const DEFAULT_B = 'digits-bin5';
 const UPLOAD = 'upload';
-const UPLOAD_KEY = 'sweep:upload';
-const MAX_RANGE = 12;
-const SCALE_STEPS = 21;
+const SCALE_STEPS = 21; // steps of a scale sweep (the request's scaleSteps)
 const IMAGE_PAIRS = 100; // consistency pairs for one image (the held-out set uses `pairs` per image)
 const DIAGONAL_STEPS = 8; // Azulay & Weiss: 8 consecutive one-pixel diagonal shifts
-const SHOWN_CHANNELS = 8;
 const SIDES = ['A', 'B'];
 
-const MODES = [
-  { value: 'black', label: 'Black', title: 'Paste the image on a black canvas' },
-  { value: 'circular', label: 'Circular', title: 'Wrap around' },
-  { value: 'crop', label: 'Crop', title: 'Move a crop window over a larger image' },
-];
-const DIRECTIONS = [
-  { value: 'horizontal', label: '→', title: 'Horizontal: dx from −range to range' },
-  { value: 'vertical', label: '↓', title: 'Vertical: dy from −range to range' },
-  { value: 'diagonal', label: '↘', title: 'Diagonal: dx = dy' },
-  { value: 'grid', label: '2-D', title: 'Every (dx, dy) in the range; the plot shows the selected row' },
-  { value: 'scale', label: 'Scale', title: 'Scale about the centre, min× to max×' },
-];
-
-let upload = null; // { name } of the user's image, kept while the page lives
+let upload = null; // { name, key } of the user's image, kept while the page lives
 
 const classifiers = (manifest) => modelsWithTask(manifest, 'classification');
 const sideModel = (state, side) => state[`model${side}`];
@@ -68,59 +51,47 @@ function centreIndex(state) {
   return state.direction === 'grid' ? state.range * (2 * state.range + 1) + state.range : state.range;
 }
 
-export const schema = {
-  modelA: { type: 'enum', choices: (s, { manifest }) => classifiers(manifest).map((m) => m.id), default: DEFAULT_A },
-  modelB: {
-    type: 'enum',
-    choices: (s, { manifest }) => classifiers(manifest).map((m) => m.id),
-    default: (s, { manifest }) => (modelById(manifest, DEFAULT_B) ? DEFAULT_B : s.modelA),
-  },
+export const schema = schemaFor('sweep', {
   image: {
-    type: 'enum',
     choices: (s, { manifest }) => {
       const model = modelById(manifest, s.modelA);
       return [...(model ? imagesFor(model.inputs[0].shape) : []).map((i) => i.id), ...(upload ? [UPLOAD] : [])];
     },
-    default: 'digit-3',
-    note: 'an uploaded image stays on your machine, so a link cannot carry it',
   },
-  mode: { type: 'enum', choices: MODES.map((m) => m.value), default: 'black' },
-  direction: { type: 'enum', choices: DIRECTIONS.map((d) => d.value), default: 'horizontal' },
-  range: { type: 'int', min: 1, max: MAX_RANGE, default: 8 },
-  scaleMin: { type: 'float', min: 0.5, max: 0.95, default: 0.8 },
-  scaleMax: { type: 'float', min: 1.05, max: 2, default: 1.2 },
-  pos: { type: 'int', min: 0, max: (2 * MAX_RANGE + 1) ** 2 - 1, default: (s) => centreIndex(s) },
+  pos: { default: (s) => centreIndex(s) },
   layer: {
-    type: 'enum',
     choices: (s, { manifest }) => sharedLayers(manifest, s).map((p) => p.name),
     default: (s, { manifest }) => {
       const layers = sharedLayers(manifest, s);
       return (layers.find((p) => p.stride > 1) ?? layers[0])?.name;
     },
   },
-  crange: { type: 'int', min: 0, max: MAX_RANGE, default: 4 },
-  pairs: { type: 'int', min: 1, max: 50, default: 5 },
-  seed: { type: 'int', min: 0, max: 9999, default: 0 },
-  count: { type: 'int', min: 1, max: 1000, default: 1000 },
-};
+});
+// Model B falls back to model A when the manifest lacks its default.
+const defaultB = schema.modelB.default;
+schema.modelB.default = (s, { manifest }) => (modelById(manifest, defaultB) ? defaultB : s.modelA);
 
-// The settings the native CLI takes for the same numbers (`shiftlab experiment …`).
-export function metricOptions(state, model) {
-  const input = model.inputs[0];
+// The request of the metrics job, the same JSON `shiftlab experiment sweep` takes: the held-out
+// set (its first `count` images) or one image (`image`, with IMAGE_PAIRS pairs).
+export function metricsRequest(state, model, image) {
   return {
-    shape: input.shape,
-    mean: input.mean,
-    std: input.std,
+    job: 'metrics',
+    model: model.id,
+    ...(image ? { image } : { count: state.count }),
     mode: state.mode,
     range: state.crange,
-    pairs: state.pairs,
+    pairs: image ? IMAGE_PAIRS : state.pairs,
     seed: state.seed,
     steps: DIAGONAL_STEPS,
   };
 }
 
-export function sweepSpec(state) {
+export function sweepRequest(state, model, image) {
   return {
+    job: 'sweep',
+    model: model.id,
+    image,
+    mode: state.mode,
     direction: state.direction,
     range: state.range,
     scaleMin: state.scaleMin,
@@ -129,11 +100,7 @@ export function sweepSpec(state) {
   };
 }
 
-function heldOutOf(model, count) {
-  const ev = model?.eval;
-  if (!ev?.images || !Array.isArray(ev.image_shape)) return null;
-  return { url: new URL(ev.images, MANIFEST_URL).href, imageShape: ev.image_shape, count: Math.min(count, ev.n ?? count) };
-}
+const hasHeldOut = (model) => Boolean(model?.eval?.images && Array.isArray(model.eval.image_shape));
 
 function positionLabel(t) {
   return t.kind === 'scale' ? `${t.scale}×` : `(${t.dx}, ${t.dy})`;
@@ -180,23 +147,23 @@ export function mount(container, initial, ctx) {
   const set = (name) => (value) => ctx.setState({ [name]: value });
   const modelOptions = classifiers(manifest).map((m) => ({ value: m.id, label: m.id }));
   const controls = {
-    modelA: selectControl('modelA', { label: 'Model A', options: modelOptions, value: state.modelA, onChange: set('modelA') }),
-    modelB: selectControl('modelB', { label: 'Model B', options: modelOptions, value: state.modelB, onChange: set('modelB') }),
-    image: selectControl('image', { label: 'Image', options: imageOptions(), value: state.image, onChange: set('image') }),
-    mode: segmentedControl('mode', { label: 'Shift mode', options: MODES, value: state.mode, onChange: set('mode') }),
-    direction: segmentedControl('direction', { label: 'Sweep', options: DIRECTIONS, value: state.direction, onChange: (v) => ctx.setState({ direction: v, pos: centreIndex({ ...state, direction: v }) }) }),
-    range: rangeControl('range', schema.range, { label: 'range ±px', value: state.range, onChange: (v) => ctx.setState({ range: v, pos: centreIndex({ ...state, range: v }) }) }),
-    scaleMin: rangeControl('scaleMin', schema.scaleMin, { label: 'scale min', value: state.scaleMin, step: 0.05, onChange: (v) => ctx.setState({ scaleMin: round2(v), pos: centreIndex({ ...state, scaleMin: round2(v) }) }) }),
-    scaleMax: rangeControl('scaleMax', schema.scaleMax, { label: 'scale max', value: state.scaleMax, step: 0.05, onChange: (v) => ctx.setState({ scaleMax: round2(v), pos: centreIndex({ ...state, scaleMax: round2(v) }) }) }),
-    pos: rangeControl('pos', { type: 'int', min: 0, max: sweepLength(state) - 1 }, { label: 'selected step', value: state.pos, onChange: set('pos') }),
-    layer: selectControl('layer', { label: 'Layer', options: layerOptions(state), value: state.layer, onChange: set('layer') }),
+    modelA: selectControl('modelA', { label: schema.modelA.label, options: modelOptions, value: state.modelA, onChange: set('modelA') }),
+    modelB: selectControl('modelB', { label: schema.modelB.label, options: modelOptions, value: state.modelB, onChange: set('modelB') }),
+    image: selectControl('image', { label: schema.image.label, options: imageOptions(), value: state.image, onChange: set('image') }),
+    mode: segmentedControl('mode', { label: schema.mode.label, options: schema.mode.options, value: state.mode, onChange: set('mode') }),
+    direction: segmentedControl('direction', { label: schema.direction.label, options: schema.direction.options, value: state.direction, onChange: (v) => ctx.setState({ direction: v, pos: centreIndex({ ...state, direction: v }) }) }),
+    range: rangeControl('range', schema.range, { label: schema.range.label, value: state.range, onChange: (v) => ctx.setState({ range: v, pos: centreIndex({ ...state, range: v }) }) }),
+    scaleMin: rangeControl('scaleMin', schema.scaleMin, { label: schema.scaleMin.label, value: state.scaleMin, step: schema.scaleMin.step, onChange: (v) => ctx.setState({ scaleMin: round2(v), pos: centreIndex({ ...state, scaleMin: round2(v) }) }) }),
+    scaleMax: rangeControl('scaleMax', schema.scaleMax, { label: schema.scaleMax.label, value: state.scaleMax, step: schema.scaleMax.step, onChange: (v) => ctx.setState({ scaleMax: round2(v), pos: centreIndex({ ...state, scaleMax: round2(v) }) }) }),
+    pos: rangeControl('pos', { type: 'int', min: 0, max: sweepLength(state) - 1 }, { label: schema.pos.label, value: state.pos, onChange: set('pos') }),
+    layer: selectControl('layer', { label: schema.layer.label, options: layerOptions(state), value: state.layer, onChange: set('layer') }),
   };
   const uploadControl = fileControl('sweep-upload', { label: 'Upload PNG or JPEG…', accept: 'image/png,image/jpeg', onFile: useUpload });
   const metricControls = {
-    crange: rangeControl('crange', schema.crange, { label: 'consistency shifts ±px', value: state.crange, onChange: set('crange') }),
-    pairs: rangeControl('pairs', schema.pairs, { label: 'pairs per digit', value: state.pairs, onChange: set('pairs') }),
-    count: rangeControl('count', schema.count, { label: 'held-out digits', value: state.count, onChange: set('count') }),
-    seed: rangeControl('seed', schema.seed, { label: 'seed', value: state.seed, onChange: set('seed') }),
+    crange: rangeControl('crange', schema.crange, { label: schema.crange.label, value: state.crange, onChange: set('crange') }),
+    pairs: rangeControl('pairs', schema.pairs, { label: schema.pairs.label, value: state.pairs, onChange: set('pairs') }),
+    count: rangeControl('count', schema.count, { label: schema.count.label, value: state.count, onChange: set('count') }),
+    seed: rangeControl('seed', schema.seed, { label: schema.seed.label, value: state.seed, onChange: set('seed') }),
   };
 
   function round2(v) {
@@ -302,11 +269,11 @@ export function mount(container, initial, ctx) {
     return SIDES.map((side) => modelById(manifest, sideModel(s, side)));
   }
 
-  function imageRef(id) {
-    return id === UPLOAD ? { key: UPLOAD_KEY } : bundledImage(id).ref;
+  function imageKey(id) {
+    return id === UPLOAD ? upload.key : bundledImage(id).key;
   }
 
-  const sweepKey = (s) => JSON.stringify([s.modelA, s.modelB, s.image, s.mode, sweepSpec(s), upload?.name]);
+  const sweepKey = (s) => JSON.stringify([s.modelA, s.modelB, imageKey(s.image), sweepRequest(s, { id: '' }, '')]);
   const heldOutKey = (s) => JSON.stringify([s.modelA, s.modelB, s.mode, s.crange, s.pairs, s.seed, s.count]);
 
   // The indices of the sweep shown in the strip, the plot and the table: the whole 1-D sweep,
@@ -332,22 +299,14 @@ export function mount(container, initial, ctx) {
     const done = { A: 0, B: 0 };
     const total = sweepLength(s);
     const call = (side, model) =>
-      client.call(
-        'sweepRun',
-        {
-          model: modelRef(model),
-          image: imageRef(s.image),
-          opts: { shape: model.inputs[0].shape, mean: model.inputs[0].mean, std: model.inputs[0].std, mode: s.mode },
-          spec: sweepSpec(s),
+      client.run('sweep', sweepRequest(s, model, imageKey(s.image)), {
+        signal,
+        // Steps are batches of inputs: shown as inputs of the whole sweep.
+        onProgress: (p) => {
+          done[side] = Math.round((p.done / p.total) * total);
+          sweepJob.progress(done.A + done.B, 2 * total, 'sweeping both models');
         },
-        {
-          signal,
-          onProgress: (p) => {
-            done[side] = p.done;
-            sweepJob.progress(done.A + done.B, 2 * total, 'sweeping both models');
-          },
-        },
-      );
+      });
     try {
       const [A, B] = await Promise.all([call('A', a), call('B', b)]);
       sweeps = { key, A, B };
@@ -425,14 +384,12 @@ export function mount(container, initial, ctx) {
     );
   }
 
-  async function drawGridMaps(s) {
+  function drawGridMaps(s) {
     const n = 2 * s.range + 1;
-    const bar = await client.call('legend', { map: 'viridis', width: 256 });
     for (const side of SIDES) {
-      const data = Float32Array.from(sweeps[side].summary.referenceProb);
-      const img = await client.call('colorize', { data, width: n, height: n, map: 'viridis', lo: 0, hi: 1 }, { transfer: [data.buffer] });
+      const grid = sweeps[side].grid;
       const canvas = pixelCanvas({ class: 'pixelated', style: { width: '100%', maxWidth: '240px', cursor: 'crosshair' }, dataset: { testid: `grid-${side}` } });
-      drawRgba(canvas, { width: n, height: n, rgba: img.rgba });
+      drawRgba(canvas, grid);
       canvas.addEventListener('click', (e) => {
         const r = canvas.getBoundingClientRect();
         const x = Math.min(n - 1, Math.floor(((e.clientX - r.left) / r.width) * n));
@@ -440,7 +397,7 @@ export function mount(container, initial, ctx) {
         ctx.setState({ pos: y * n + x });
       });
       const legend = colorLegend({ testid: `grid-${side}-legend`, caption: 'P(class at no shift)' });
-      legend.set(bar, 0, 1);
+      legend.show(grid);
       gridMaps.append(h('figure', {}, h('figcaption', { class: 'note' }, `${side}: rows dy, columns dx, from −${s.range} to ${s.range}`), canvas, legend.el));
     }
   }
@@ -463,50 +420,33 @@ export function mount(container, initial, ctx) {
     }
     selectedNote.textContent = `Selected: shift ${positionLabel(t)} — feature maps of the shifted input at ${s.layer}, and the shift-compensated difference.`;
     const views = await Promise.all(
-      models.map((model) => {
-        const probe = model.probes.find((p) => p.name === s.layer);
-        const input = model.inputs[0];
-        return client.call('shiftView', {
-          model: modelRef(model),
-          image: imageRef(s.image),
-          opts: { shape: input.shape, mean: input.mean, std: input.std, dx: t.dx, dy: t.dy, mode: s.mode, layer: probe.node, stride: probe.stride },
-        });
-      }),
+      models.map((model) =>
+        client.run('sweep', { job: 'step', model: model.id, image: imageKey(s.image), mode: s.mode, dx: t.dx, dy: t.dy, layer: s.layer }),
+      ),
     );
-    const [viridis, rdbu] = await Promise.all([client.call('legend', { map: 'viridis', width: 256 }), client.call('legend', { map: 'rdbu', width: 256 })]);
+    if (disposed) return;
     for (const [k, side] of SIDES.entries()) {
       const view = views[k];
       const p = selected[side];
-      const [c, hh, w] = view.shifted.features.shape;
-      const shown = Math.min(SHOWN_CHANNELS, c);
-      const feats = view.shifted.features.data.slice(0, shown * hh * w);
-      const diff = view.difference.data.slice(0, shown * hh * w);
-      const [fc, dc] = await Promise.all([
-        client.call('colorize', { data: feats, width: w, height: shown * hh, map: 'viridis' }, { transfer: [feats.buffer] }),
-        client.call('colorize', { data: diff, width: w, height: shown * hh, map: 'rdbu' }, { transfer: [diff.buffer] }),
-      ]);
-      if (disposed) return;
+      const [c, hh, w] = view.shape;
+      const shown = view.channels;
       p.heading.textContent = `${side}: ${models[k].id}`;
-      drawRgba(p.input, view.shifted.preview);
+      drawRgba(p.input, view.preview);
       p.featuresHeading.textContent = `${s.layer}: channels 1–${shown} of ${c} (${hh}×${w})`;
-      p.features.draw(fc, w, hh, shown);
-      p.featureLegend.set(viridis, fc.lo, fc.hi);
-      p.difference.draw(dc, w, hh, shown);
-      p.differenceLegend.set(rdbu, dc.lo, dc.hi);
-      p.cosine.dataset.value = String(view.difference.cosineDistance);
-      p.cosine.textContent = `cosine distance ${formatNumber(view.difference.cosineDistance)}, mean |difference| ${formatNumber(view.difference.meanAbs)}${view.difference.exact ? '' : ' (shift not a multiple of the stride: compensation rounded)'}`;
+      p.features.drawMap(view.features, shown);
+      p.featureLegend.show(view.features);
+      p.difference.drawMap(view.difference, shown);
+      p.differenceLegend.show(view.difference);
+      p.cosine.dataset.value = String(view.cosineDistance);
+      p.cosine.textContent = `cosine distance ${formatNumber(view.cosineDistance)}, mean |difference| ${formatNumber(view.meanAbs)}${view.exact ? '' : ' (shift not a multiple of the stride: compensation rounded)'}`;
     }
   }
 
   const imageMetrics = new Map(); // key → Promise<[A, B]>
   async function metricsOfImage(s) {
-    const key = JSON.stringify([s.modelA, s.modelB, s.image, s.mode, s.crange, s.seed, upload?.name]);
+    const key = JSON.stringify([s.modelA, s.modelB, imageKey(s.image), s.mode, s.crange, s.seed]);
     if (!imageMetrics.has(key)) {
-      const promise = Promise.all(
-        modelsOf(s).map((model) =>
-          client.call('shiftMetrics', { model: modelRef(model), image: imageRef(s.image), opts: { ...metricOptions(s, model), pairs: IMAGE_PAIRS } }),
-        ),
-      );
+      const promise = Promise.all(modelsOf(s).map((model) => client.run('sweep', metricsRequest(s, model, imageKey(s.image)))));
       imageMetrics.set(key, promise);
       promise.catch(() => imageMetrics.delete(key));
     }
@@ -543,31 +483,27 @@ export function mount(container, initial, ctx) {
   async function runHeldOut() {
     const s = state;
     const models = modelsOf(s);
-    const sets = models.map((m) => heldOutOf(m, s.count));
-    if (sets.some((x) => !x)) {
+    if (!models.every(hasHeldOut)) {
       ctx.notify('A chosen model has no held-out image set in the manifest, so only “this image” can be measured.', 'warn', { key: 'sweep-heldout' });
       return;
     }
     const signal = heldOutJob.start('measuring');
     heldOutButton.disabled = true;
     const done = [0, 0];
-    const total = sets[0].count + sets[1].count;
+    const total = 2 * s.count;
     try {
       const results = [];
       // One model after the other, so the progress bar moves steadily.
       for (const [k, model] of models.entries()) {
         results.push(
-          await client.call(
-            'shiftMetrics',
-            { model: modelRef(model), heldOut: sets[k], opts: metricOptions(s, model) },
-            {
-              signal,
-              onProgress: (p) => {
-                done[k] = p.done;
-                heldOutJob.progress(done[0] + done[1], total, 'digits measured');
-              },
+          await client.run('sweep', metricsRequest(s, model), {
+            signal,
+            // Steps are batches of digits: shown as digits.
+            onProgress: (p) => {
+              done[k] = Math.round((p.done / p.total) * s.count);
+              heldOutJob.progress(done[0] + done[1], total, 'digits measured');
             },
-          ),
+          }),
         );
       }
       if (disposed) return;
@@ -626,14 +562,15 @@ export function mount(container, initial, ctx) {
     await runSweeps(wanted);
     if (isStale()) return;
     drawSweeps(wanted);
-    if (wanted.direction === 'grid') await drawGridMaps(wanted);
+    if (wanted.direction === 'grid') drawGridMaps(wanted);
     await drawSelected(wanted);
     drawMetrics(wanted, await metricsOfImage(wanted));
   });
 
   async function useUpload(file) {
-    if (!(await storeUpload(client, ctx, file, { key: UPLOAD_KEY, notice: 'sweep-upload' })) || disposed) return;
-    upload = { name: file.name };
+    const key = await uploadImage(client, ctx, file, 'sweep-upload');
+    if (!key || disposed) return;
+    upload = { name: file.name, key };
     controls.image.setOptions(imageOptions(), state.image);
     sweeps = null;
     if (state.image === UPLOAD) schedule(state);

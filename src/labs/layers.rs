@@ -5,12 +5,16 @@
 //! The feature shift is the input shift divided by the layer's stride, rounded
 //! to the nearest feature pixel (exact when the stride divides the shift).
 
+use crate::colormap::{ColorMap, Heatmap};
+use crate::held_out::{held_out_images, held_out_set};
 use crate::imaging::{Image, InputSpec, prepare};
+use crate::lab::{Assets, Experiment, Job, LoadedModel, Setting, steps};
 use crate::metrics::cosine_distance;
 use crate::model::ProbeModel;
 use crate::shift::{ShiftMode, shift_planes};
 use crate::{Result, Tensor, err};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// Largest period: the grid has period² shifted inputs per image.
 pub const MAX_PERIOD: usize = 16;
@@ -126,7 +130,8 @@ impl LayerwiseSums {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "LayersGrid")]
 pub struct LayerGrid {
     pub name: String,
     pub stride: usize,
@@ -136,7 +141,8 @@ pub struct LayerGrid {
     pub mean: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "LayersModelResult")]
 pub struct LayerwiseResult {
     pub images: usize,
     pub period: usize,
@@ -223,20 +229,149 @@ pub fn layerwise(
     sums.finish(&opts.layers)
 }
 
-#[derive(Deserialize)]
-struct NativeOptions {
-    model: String,
-    /// The first `count` held-out images.
-    count: usize,
+/// Most held-out digits averaged over.
+pub const MAX_COUNT: i64 = 256;
+
+pub struct Layers;
+
+/// The distance grids of every probe layer of each model, over the first
+/// `count` held-out images of each.
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(rename = "LayersRequest")]
+pub struct Request {
+    /// Manifest ids of models with probes and a held-out set (the page sends A and B).
+    pub models: Vec<String>,
+    pub count: usize,
 }
 
-/// `shiftlab experiment layerwise '{"model": "digits-maxpool", "count": 32}'`:
-/// every probe layer of the manifest, over the first `count` held-out digits.
-pub fn native(lib: &crate::library::Library, opts: serde_json::Value) -> Result<serde_json::Value> {
-    let o: NativeOptions = super::options(opts, "layerwise")?;
-    let (entry, model) = lib.model(&o.model)?;
-    let mut images = super::sweep::held_out_images(lib, &o.model)?;
-    images.truncate(o.count);
-    let opts = LayerwiseOptions::of_entry(&entry);
-    serde_json::to_value(layerwise(&model, &images, &opts)?).map_err(|e| err!("{e}"))
+/// One model's grids, as numbers and as pictures.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename = "LayersModel")]
+pub struct ModelGrids {
+    pub model: String,
+    #[serde(flatten)]
+    pub result: LayerwiseResult,
+    /// One map per layer, period × period: the negated grid in magma over
+    /// [−hi, 0], so that large distances are dark.
+    pub maps: Vec<Heatmap>,
+}
+
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename = "LayersResult")]
+pub struct Output {
+    pub models: Vec<ModelGrids>,
+    /// The largest distance of any grid of any model: the maps' common scale
+    /// (at least 1e-6).
+    pub hi: f32,
+}
+
+impl Experiment for Layers {
+    const ID: &'static str = "layers";
+    type Request = Request;
+
+    fn settings() -> Vec<Setting> {
+        vec![
+            Setting::model("modelA", "Model A", "classification", "digits-maxpool"),
+            Setting::model("modelB", "Model B", "classification", "digits-bin5"),
+            Setting::int("count", "held-out digits", (1, MAX_COUNT), 32),
+        ]
+    }
+
+    fn assets(request: &Request, assets: &Assets) -> Result<Vec<String>> {
+        let mut keys = Vec::new();
+        for id in &request.models {
+            keys.push(assets.model_key(id)?);
+            keys.push(held_out_set(assets.entry(id)?)?.key);
+        }
+        Ok(keys)
+    }
+
+    fn plan(request: Request, assets: &Assets) -> Result<Box<dyn Job>> {
+        if request.models.is_empty() {
+            return Err(err!("name at least one model"));
+        }
+        if !(1..=MAX_COUNT).contains(&(request.count as i64)) {
+            return Err(err!(
+                "count must be from 1 to {MAX_COUNT}, got {}",
+                request.count
+            ));
+        }
+        struct Measured {
+            loaded: LoadedModel,
+            opts: LayerwiseOptions,
+            images: Vec<Image>,
+            sums: LayerwiseSums,
+        }
+        let mut measured = Vec::new();
+        // (model, first image) of every step: each model's images in batches.
+        let mut batches = Vec::new();
+        for (m, id) in request.models.iter().enumerate() {
+            let loaded = assets.model(id)?;
+            let opts = LayerwiseOptions::of_entry(&loaded.entry);
+            opts.period()?;
+            let mut images = held_out_images(assets, id)?;
+            if images.len() < request.count {
+                return Err(err!(
+                    "{id} has {} held-out images, not {}",
+                    images.len(),
+                    request.count
+                ));
+            }
+            images.truncate(request.count);
+            batches.extend((0..images.len()).step_by(LAYERWISE_BATCH).map(|i| (m, i)));
+            measured.push(Measured {
+                loaded,
+                opts,
+                images,
+                sums: LayerwiseSums::default(),
+            });
+        }
+        let ids = request.models;
+        Ok(steps(
+            batches.len(),
+            measured,
+            move |measured, step| {
+                let (m, first) = batches[step];
+                let x = &mut measured[m];
+                let end = x.images.len().min(first + LAYERWISE_BATCH);
+                let part = layerwise_sums(&x.loaded.model, &x.images[first..end], &x.opts)?;
+                x.sums.merge(&part)
+            },
+            move |measured| {
+                let results = measured
+                    .iter()
+                    .map(|x| x.sums.finish(&x.opts.layers))
+                    .collect::<Result<Vec<_>>>()?;
+                let hi = results
+                    .iter()
+                    .flat_map(|r| r.layers.iter().flat_map(|l| l.grid.iter().copied()))
+                    .fold(1e-6_f32, f32::max);
+                let models = ids
+                    .into_iter()
+                    .zip(results)
+                    .map(|(model, result)| {
+                        let p = result.period;
+                        let maps = result
+                            .layers
+                            .iter()
+                            .map(|l| {
+                                let negated: Vec<f32> = l.grid.iter().map(|v| -v).collect();
+                                Heatmap::new(&negated, p, p, ColorMap::Magma, Some(-hi), Some(0.0))
+                            })
+                            .collect::<Result<Vec<_>>>()?;
+                        Ok(ModelGrids { model, result, maps })
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                Ok(Output { models, hi })
+            },
+        ))
+    }
+
+    fn declare(out: &mut crate::lab::Declarations) {
+        out.add::<Request>();
+        out.add::<Output>();
+    }
 }
