@@ -33,7 +33,12 @@ const main = document.getElementById('main');
 const statusEl = document.getElementById('status');
 const notices = createNotices(document.getElementById('notices'));
 
-window.addEventListener('error', (event) => notices.notify(`Something went wrong: ${event.message}`, 'error'));
+// "ResizeObserver loop completed with undelivered notifications" only says a layout settled a
+// frame later (the plots resize to their container); it is not a failure.
+window.addEventListener('error', (event) => {
+  if (/ResizeObserver loop/.test(event.message)) return;
+  notices.notify(`Something went wrong: ${event.message}`, 'error');
+});
 window.addEventListener('unhandledrejection', (event) =>
   notices.notify(`Something went wrong: ${event.reason?.message ?? event.reason}`, 'error'),
 );
