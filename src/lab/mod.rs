@@ -167,6 +167,7 @@ pub fn page_module() -> String {
 }
 
 /// Where the generated page files live, relative to the repository root.
+#[allow(clippy::type_complexity)]
 pub const GENERATED: [(&str, fn() -> String); 2] = [
     ("www/generated/labs.js", page_module),
     ("www/generated/types.d.ts", typescript),
