@@ -8,11 +8,9 @@
 // Models and images are referenced by a caller-chosen key and loaded on first use, so every
 // request is self-contained and the big buffers cross the thread boundary once.
 
-import { download, imageFor, modelFor } from './compute/assets.js';
+import { download, imageFor } from './compute/assets.js';
 import { poolingHandlers } from './compute/pooling.js';
 import { sweepHandlers } from './compute/sweep.js';
-import { positionHandlers } from './compute/position.js';
-import { bordersHandlers } from './compute/borders.js';
 import { coordconvHandlers } from './compute/coordconv.js';
 import { siameseHandlers } from './compute/siamese.js';
 import { benchmarkHandlers } from './compute/benchmark.js';
@@ -86,8 +84,6 @@ const HANDLERS = {
   put: putAsset,
   ...poolingHandlers,
   ...sweepHandlers,
-  ...positionHandlers,
-  ...bordersHandlers,
   ...coordconvHandlers,
   ...siameseHandlers,
   ...benchmarkHandlers,

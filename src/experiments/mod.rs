@@ -6,11 +6,9 @@
 //! one by name against the files on disk, for the CLI and the end-to-end tests
 //! that compare the page's numbers with native ones.
 
-pub mod borders;
 pub mod coordconv;
 pub mod layerwise;
 pub mod pooling_lab;
-pub mod position;
 pub mod siamese_lab;
 pub mod sweep;
 
@@ -31,8 +29,6 @@ pub fn run_native(lib: &Library, name: &str, opts: Value) -> Result<Value> {
         "shift-metrics" => sweep::native_metrics(lib, opts),
         "layerwise" => layerwise::native(lib, opts),
         "pooling" => pooling_lab::native(lib, opts),
-        "position" => position::native(lib, opts),
-        "borders" => borders::native(lib, opts),
         "coordconv" => coordconv::native(lib, opts),
         "siamese" => siamese_lab::native(lib, opts),
         other => Err(err!("unknown experiment \"{other}\"")),

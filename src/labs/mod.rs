@@ -12,4 +12,6 @@ macro_rules! labs {
 
 labs! {
     shift::Shift,
+    position::Position,
+    borders::Borders,
 }

@@ -14,12 +14,10 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
 mod benchmark;
-mod borders;
 mod coordconv;
 mod job;
 mod layerwise;
 mod pooling_lab;
-mod position;
 mod siamese_lab;
 mod sweep;
 
