@@ -5,6 +5,7 @@ use crate::pooling::Boundary;
 use crate::rng::Rng;
 use crate::{Result, err};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// Index of the largest score (the first one on ties).
 pub fn top1(scores: &[f32]) -> Result<usize> {
@@ -313,7 +314,7 @@ fn cholesky_solve(l: &[f64], n: usize, b: &[f64], m: usize) -> Vec<f64> {
 }
 
 /// The target maps of Islam et al. 2020, values in [0, 1].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub enum PositionMap {
     /// Horizontal gradient: 0 at the left column, 1 at the right.
     H,
@@ -372,7 +373,7 @@ pub fn position_map(kind: PositionMap, h: usize, w: usize) -> Vec<f32> {
 }
 
 /// How a convolution pads its input (Kayhan & van Gemert 2020).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub enum Padding {
     /// No padding: the output shrinks by k − 1.
     Valid,

@@ -2,11 +2,12 @@
 //! the models see, and the shipped border models' accuracies through tract on
 //! freshly generated test sets against the manifest's (Kayhan & van Gemert 2020).
 
-use shiftlab::experiments::borders::{
-    CoverageOptions, RedGreenOptions, coverage, images, input_side,
-};
+use serde_json::{Value, json};
+use shiftlab::lab::{self, SettingKind};
+use shiftlab::labs::borders::{CoverageOptions, RedGreenOptions, coverage, images, input_side};
 use shiftlab::metrics::Padding;
 use shiftlab::pooling::Boundary;
+use std::path::Path;
 
 fn cov(
     n: usize,
@@ -14,7 +15,7 @@ fn cov(
     layers: usize,
     padding: Padding,
     boundary: Boundary,
-) -> shiftlab::experiments::borders::Coverage {
+) -> shiftlab::labs::borders::Coverage {
     coverage(&CoverageOptions {
         n,
         k,
@@ -88,4 +89,89 @@ fn red_green_inputs_grow_with_the_border_and_move_with_the_shift() {
     }
     assert!(images(&opts(0, 0), 18, 5).is_err());
     assert!(images(&opts(33, 0), 0, 1).is_err());
+}
+
+/// The lab's settings' defaults by name.
+fn defaults() -> serde_json::Map<String, Value> {
+    (lab::lab("borders").unwrap().settings)()
+        .iter()
+        .filter_map(|s| {
+            let v = match &s.kind {
+                SettingKind::Int { default, .. } => json!(default),
+                SettingKind::Float { default, .. } => json!(default),
+                SettingKind::Enum { default, .. } => json!(default),
+                SettingKind::Model { default, .. } => json!(default),
+                SettingKind::Dynamic { default } => json!((*default)?),
+            };
+            Some((s.name.to_string(), v))
+        })
+        .collect()
+}
+
+const MODELS: [&str; 4] = ["rg-vconv", "rg-sconv-zero", "rg-sconv-circular", "rg-fconv"];
+
+#[test]
+fn default_requests_run_through_the_lab_contract() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let d = defaults();
+    let side = |pad: &str, bound: &str| json!({"n": d["n"], "k": d["k"], "layers": d["layers"], "padding": d[pad], "boundary": d[bound]});
+    let cov = lab::run_from_disk(
+        root,
+        "borders",
+        json!({"job": "coverage", "maps": [side("padA", "boundA"), side("padB", "boundB")]}),
+    )
+    .unwrap();
+    // Valid sees the corner once, full every pixel 81 times (two 3×3 layers).
+    assert_eq!(cov["maps"][0]["corner"], 1.0);
+    assert_eq!(cov["maps"][1]["corner"], 81.0);
+    assert_eq!(cov["maps"][1]["heatmap"]["width"], 16);
+    let sets: Vec<Value> = [("similar", 2), ("dissimilar", 3)]
+        .iter()
+        .map(|(split, seed)| {
+            json!({"split": split, "n": d["count"], "seed": seed, "border": d["border"], "shift": d["shift"]})
+        })
+        .collect();
+    let examples = lab::run_from_disk(
+        root,
+        "borders",
+        json!({"job": "examples", "sets": sets, "count": 8}),
+    )
+    .unwrap();
+    assert_eq!(examples["sets"][1]["images"].as_array().unwrap().len(), 8);
+    assert_eq!(examples["sets"][1]["images"][0]["width"], 32);
+    let request = json!({"job": "accuracy", "models": MODELS, "sets": sets, "keep": 8});
+    let assets = lab::Assets::open(root).unwrap();
+    let l = lab::lab("borders").unwrap();
+    assets
+        .load_from(root, &l.missing_assets(&request, &assets).unwrap())
+        .unwrap();
+    let mut steps = 0;
+    let out = lab::run("borders", request, &assets, |_, total| steps = total).unwrap();
+    // One step per batch of 250 images: 4 models × 2 sets × 1000 images.
+    assert_eq!(steps, 4 * 2 * 4);
+    let models = out["models"].as_array().unwrap();
+    assert_eq!(models.len(), 4);
+    for m in models {
+        assert_eq!(m["accuracies"].as_array().unwrap().len(), 2);
+        assert_eq!(m["predictions"][1].as_array().unwrap().len(), 8);
+    }
+    for a in models
+        .iter()
+        .flat_map(|m| m["accuracies"].as_array().unwrap())
+    {
+        assert!((0.0..=100.0).contains(&a.as_f64().unwrap()), "accuracy {a}");
+    }
+}
+
+#[test]
+fn requests_outside_the_settings_limits_are_refused() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = |request: Value| lab::run_from_disk(root, "borders", request);
+    let cov = |n: usize| json!({"job": "coverage", "maps": [{"n": n, "k": 3, "layers": 1, "padding": "Same", "boundary": "zero"}]});
+    assert!(run(cov(64)).is_ok());
+    assert!(run(cov(65)).is_err());
+    let set = |n: usize, border: usize| json!({"split": "similar", "n": n, "seed": 2, "border": border, "shift": 0});
+    assert!(run(json!({"job": "examples", "sets": [set(10, 32)], "count": 8})).is_ok());
+    assert!(run(json!({"job": "examples", "sets": [set(10, 33)], "count": 8})).is_err());
+    assert!(run(json!({"job": "examples", "sets": [set(1001, 0)], "count": 8})).is_err());
 }

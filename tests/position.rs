@@ -1,17 +1,16 @@
 //! Lab 4: the seed's hand test against hand-computed values, and the position
 //! readout on the shipped padding encoders (Islam et al. 2020).
 
-use shiftlab::experiments::position::{
+use serde_json::{Value, json};
+use shiftlab::lab::{self, SettingKind};
+use shiftlab::labs::position::{
     HandKernel, HandTestOptions, ReadoutOptions, ReadoutSettings, hand_test, readout,
 };
 use shiftlab::library::Library;
 use shiftlab::metrics::PositionMap;
+use std::path::Path;
 
-fn hand(
-    n: usize,
-    at: [[usize; 2]; 2],
-    kernel: HandKernel,
-) -> shiftlab::experiments::position::HandTest {
+fn hand(n: usize, at: [[usize; 2]; 2], kernel: HandKernel) -> shiftlab::labs::position::HandTest {
     hand_test(&HandTestOptions {
         n,
         object: 3,
@@ -170,5 +169,100 @@ fn readout_finds_position_with_zero_padding_and_less_without() {
             none.spc
         );
         assert_eq!(zero.target.len(), 16 * 16);
+        assert_eq!((zero.target_map.width, zero.target_map.height), (16, 16));
     }
+}
+
+/// The lab's settings' defaults by name (dynamic ones without a default are absent).
+fn defaults() -> serde_json::Map<String, Value> {
+    let settings = (lab::lab("position").unwrap().settings)();
+    settings
+        .iter()
+        .filter_map(|s| {
+            let v = match &s.kind {
+                SettingKind::Int { default, .. } => json!(default),
+                SettingKind::Float { default, .. } => json!(default),
+                SettingKind::Enum { default, .. } => json!(default),
+                SettingKind::Model { default, .. } => json!(default),
+                SettingKind::Dynamic { default } => json!((*default)?),
+            };
+            Some((s.name.to_string(), v))
+        })
+        .collect()
+}
+
+#[test]
+fn default_requests_run_through_the_lab_contract() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let d = defaults();
+    let int = |k: &str| d[k].as_i64().unwrap();
+    let hand = lab::run_from_disk(
+        root,
+        "position",
+        json!({
+            "job": "hand", "n": int("hn"), "object": int("hobj"),
+            "at": [[int("hax"), int("hay")], [int("hbx"), int("hby")]],
+            "kernel": d["hkernel"], "background": d["hbg"],
+        }),
+    )
+    .unwrap();
+    // The default hand test: a 3×3 object in the corner and at (2, 2) of a 7×7 grid.
+    assert_eq!(hand["zeroPadded"]["outputs"][0]["zeros"], 49 - 16);
+    assert_eq!(hand["zeroPadded"]["outputs"][1]["heatmap"]["width"], 7);
+    assert_eq!(hand["valid"]["blankRange"], 0.0);
+
+    // The page's default layer: encoder A's last probe.
+    let lib = Library::of_this_crate().unwrap();
+    let a = d["a"].as_str().unwrap();
+    let layer = lib.entry(a).unwrap().probes.last().unwrap().name.clone();
+    let photo = |n: &&str| format!("models/photos/{n}.png");
+    let request = json!({
+        "job": "readout",
+        "models": [d["a"], d["b"]],
+        "trainImages": TRAIN.iter().map(photo).collect::<Vec<_>>(),
+        "testImages": TEST.iter().map(photo).collect::<Vec<_>>(),
+        "layer": layer,
+        "target": d["target"],
+        "grid": int("grid"),
+        "kernel": d["kernel"].as_str().unwrap().parse::<usize>().unwrap(),
+        "lambda": d["lambda"].as_str().unwrap().parse::<f64>().unwrap(),
+        "trainCrops": int("crops"),
+        "testCrops": 4,
+        "seed": int("seed"),
+    });
+    let out = lab::run_from_disk(root, "position", request.clone()).unwrap();
+    let encoders = out["encoders"].as_array().unwrap();
+    assert_eq!(encoders.len(), 2);
+    assert_eq!(encoders[0]["side"], 16);
+    assert_eq!(
+        encoders[0]["targetMap"]["rgba"].as_array().unwrap().len(),
+        16 * 16 * 4
+    );
+    // One step per encoder, so the page shows progress and can cancel between them.
+    let assets = lab::Assets::open(root).unwrap();
+    let l = lab::lab("position").unwrap();
+    assets
+        .load_from(root, &l.missing_assets(&request, &assets).unwrap())
+        .unwrap();
+    let mut reports = Vec::new();
+    lab::run("position", request, &assets, |done, total| {
+        reports.push((done, total))
+    })
+    .unwrap();
+    assert_eq!(reports, vec![(1, 2), (2, 2)]);
+}
+
+#[test]
+fn requests_outside_the_settings_limits_are_refused() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let hand = |n: usize| {
+        lab::run_from_disk(
+            root,
+            "position",
+            json!({"job": "hand", "n": n, "object": 1, "at": [[0, 0], [0, 0]], "kernel": "box"}),
+        )
+    };
+    assert!(hand(7).is_ok());
+    assert!(hand(13).is_err());
+    assert!(hand(4).is_err());
 }

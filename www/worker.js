@@ -8,10 +8,8 @@
 // Models and images are referenced by a caller-chosen key and loaded on first use, so every
 // request is self-contained and the big buffers cross the thread boundary once.
 
-import { download, imageFor, modelFor } from './compute/assets.js';
+import { download, imageFor } from './compute/assets.js';
 import { poolingHandlers } from './compute/pooling.js';
-import { positionHandlers } from './compute/position.js';
-import { bordersHandlers } from './compute/borders.js';
 import { coordconvHandlers } from './compute/coordconv.js';
 import { siameseHandlers } from './compute/siamese.js';
 import { benchmarkHandlers } from './compute/benchmark.js';
@@ -129,8 +127,6 @@ const HANDLERS = {
   shards,
   merge,
   ...poolingHandlers,
-  ...positionHandlers,
-  ...bordersHandlers,
   ...coordconvHandlers,
   ...siameseHandlers,
   ...benchmarkHandlers,

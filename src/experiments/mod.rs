@@ -6,10 +6,8 @@
 //! one by name against the files on disk, for the CLI and the end-to-end tests
 //! that compare the page's numbers with native ones.
 
-pub mod borders;
 pub mod coordconv;
 pub mod pooling_lab;
-pub mod position;
 pub mod siamese_lab;
 
 use crate::library::Library;
@@ -26,8 +24,6 @@ pub(crate) fn options<T: DeserializeOwned>(value: Value, what: &str) -> Result<T
 pub fn run_native(lib: &Library, name: &str, opts: Value) -> Result<Value> {
     match name {
         "pooling" => pooling_lab::native(lib, opts),
-        "position" => position::native(lib, opts),
-        "borders" => borders::native(lib, opts),
         "coordconv" => coordconv::native(lib, opts),
         "siamese" => siamese_lab::native(lib, opts),
         other => Err(err!("unknown experiment \"{other}\"")),

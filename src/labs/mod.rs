@@ -14,4 +14,6 @@ labs! {
     shift::Shift,
     sweep::Sweep,
     layers::Layers,
+    position::Position,
+    borders::Borders,
 }

@@ -14,11 +14,9 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
 mod benchmark;
-mod borders;
 mod coordconv;
 mod job;
 mod pooling_lab;
-mod position;
 mod siamese_lab;
 
 pub(crate) type JsResult<T> = Result<T, JsError>;

@@ -24,11 +24,12 @@ export const tests = [
       assertEqual(t.param(page, 'padA'), 'Valid', 'default A');
       assertEqual(t.param(page, 'padB'), 'Full', 'default B');
       const expected = native({
-        coverage: [
+        job: 'coverage',
+        maps: [
           { n: 16, k: 3, layers: 2, padding: 'Valid', boundary: 'zero' },
           { n: 16, k: 3, layers: 2, padding: 'Full', boundary: 'zero' },
         ],
-      }).coverage;
+      }).maps;
       for (const [i, side] of ['a', 'b'].entries()) {
         const shown = await coverageShown(page, side);
         assertEqual(shown.corner, expected[i].corner, `${side} corner`);
@@ -69,7 +70,8 @@ export const tests = [
         { split: 'similar', n: 100, seed: 2, border: 4, shift: 2 },
         { split: 'dissimilar', n: 100, seed: 3, border: 4, shift: 2 },
       ];
-      const expected = native({ accuracy: { models: MODELS, sets } }).accuracy;
+      const { models } = native({ job: 'accuracy', models: MODELS, sets, keep: 8 });
+      const expected = Object.fromEntries(MODELS.map((id, i) => [id, models[i].accuracies]));
       for (const id of MODELS) {
         for (const [i, split] of ['similar', 'dissimilar'].entries()) {
           const shown = Number(await page.getByTestId(`acc-${id}-${split}`).getAttribute('data-value'));

@@ -28,7 +28,7 @@ export const tests = [
       await t.waitReady(page);
       assertEqual(await page.getByTestId('hand-zeroPadded-0').locator('td').count(), 49, 'zero-padded output cells');
       assertEqual(await page.getByTestId('hand-valid-0').locator('td').count(), 25, 'valid output cells');
-      const expected = native({ handTest: { n: 7, object: 3, at: [[0, 0], [2, 2]], kernel: 'box', background: 0.5 } }).handTest;
+      const expected = native({ job: 'hand', n: 7, object: 3, at: [[0, 0], [2, 2]], kernel: 'box', background: 0.5 });
       for (const [kind, key] of [['valid', 'valid'], ['zeroPadded', 'zeroPadded']]) {
         const shown = await handNumbers(page, kind);
         const want = expected[key];
@@ -70,22 +70,22 @@ export const tests = [
         return;
       }
       const layer = t.param(page, 'layer');
-      const node = MANIFEST.models.find((m) => m.id === 'pad-zero').probes.find((p) => p.name === layer).node;
-      const expected = native({
-        readout: {
-          models: ['pad-zero', 'pad-none'],
-          trainImages: TRAIN.map(photo),
-          testImages: TEST.map(photo),
-          layer: node,
-          target: 'V',
-          grid: 12,
-          kernel: 1,
-          lambda: 0.01,
-          trainCrops: 2,
-          testCrops: 4,
-          seed: 7,
-        },
-      }).readout;
+      // The very request the page sends, written out here, through the CLI.
+      const { encoders } = native({
+        job: 'readout',
+        models: ['pad-zero', 'pad-none'],
+        trainImages: TRAIN.map(photo),
+        testImages: TEST.map(photo),
+        layer,
+        target: 'V',
+        grid: 12,
+        kernel: 1,
+        lambda: 0.01,
+        trainCrops: 2,
+        testCrops: 4,
+        seed: 7,
+      });
+      const expected = { 'pad-zero': encoders[0], 'pad-none': encoders[1] };
       for (const [side, id] of [['a', 'pad-zero'], ['b', 'pad-none']]) {
         for (const key of ['spc', 'mae']) {
           const shown = Number(await page.getByTestId(`${side}-${key}`).getAttribute('data-value'));

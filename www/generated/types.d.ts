@@ -1,5 +1,80 @@
 // Generated from the Rust types by `shiftlab generate`; do not edit (a test checks it).
 
+export type BordersAccuracyRequest = { models: Array<string>, sets: Array<BordersRedGreenSet>, 
+/**
+ * Predictions kept of the first images of each set (for the examples).
+ */
+keep: number, };
+
+export type BordersAccuracyResult = { models: Array<BordersModelAccuracy>, };
+
+export type BordersCoverage = { n: number, 
+/**
+ * The map in viridis from 0 to its maximum.
+ */
+heatmap: Heatmap, min: number, max: number, corner: number, centre: number, 
+/**
+ * `corner / centre`: 1 when the border is seen as often as the middle.
+ */
+cornerToCentre: number, };
+
+export type BordersCoverageOptions = { 
+/**
+ * Side of the square input.
+ */
+n: number, 
+/**
+ * Kernel side.
+ */
+k: number, layers: number, padding: Padding, 
+/**
+ * What padded positions read: zeros, or a copy of a pixel (circular, reflect).
+ */
+boundary: Boundary, };
+
+export type BordersCoverageRequest = { maps: Array<BordersCoverageOptions>, };
+
+export type BordersCoverageResult = { maps: Array<BordersCoverage>, };
+
+export type BordersExamples = { images: Array<Image>, labels: Array<number>, };
+
+export type BordersExamplesRequest = { sets: Array<BordersRedGreenSet>, count: number, };
+
+export type BordersExamplesResult = { sets: Array<BordersExamples>, };
+
+export type BordersModelAccuracy = { 
+/**
+ * Percent per set.
+ */
+accuracies: Array<number>, 
+/**
+ * The first `keep` predictions per set.
+ */
+predictions: Array<Array<number>>, };
+
+export type BordersRedGreenSet = { 
+/**
+ * `similar` or `dissimilar` (or `train`).
+ */
+split: string, 
+/**
+ * Size of the whole test set and the generator seed: the same pair gives
+ * the same images here, natively and in training.
+ */
+n: number, seed: number, 
+/**
+ * Black pixels added on every side (`add_black_border`).
+ */
+border: number, 
+/**
+ * Diagonal shift `(d, d)` of the bordered image, black coming in.
+ */
+shift: number, };
+
+export type BordersRequest = { "job": "coverage" } & BordersCoverageRequest | { "job": "examples" } & BordersExamplesRequest | { "job": "accuracy" } & BordersAccuracyRequest;
+
+export type Boundary = "zero" | "circular" | "reflect";
+
 export type Choice = { value: string, label: string, 
 /**
  * A longer explanation (the control's tooltip).
@@ -41,6 +116,108 @@ export type LayersResult = { models: Array<LayersModel>,
  * (at least 1e-6).
  */
 hi: number, };
+
+export type Padding = "Valid" | "Same" | "Full";
+
+export type PositionHandConvolution = { outputs: [PositionHandGrid, PositionHandGrid], 
+/**
+ * The output of the background without any object.
+ */
+blank: PositionHandGrid, 
+/**
+ * `max − min` of `blank`: 0 when a uniform input gives a uniform output,
+ * i.e. the convolution itself marks no position; zero padding of a
+ * non-black background makes the border stand out.
+ */
+blankRange: number, };
+
+export type PositionHandGrid = { side: number, values: Array<number>, zeros: number, 
+/**
+ * Viridis from 0 to 1 (inputs) or to the test's `hi` (outputs).
+ */
+heatmap: Heatmap, };
+
+export type PositionHandKernel = "box" | "tent";
+
+export type PositionHandRequest = { 
+/**
+ * Side of the square input grid.
+ */
+n: number, 
+/**
+ * Side of the square object.
+ */
+object: number, 
+/**
+ * Top-left corners `[x, y]` of the object in the two inputs.
+ */
+at: [[number, number], [number, number]], kernel: PositionHandKernel, 
+/**
+ * Value of every pixel outside the object (the object is 1).
+ */
+background: number, };
+
+export type PositionHandTest = { inputs: [PositionHandGrid, PositionHandGrid], n: number, 
+/**
+ * No padding: an `(n − 2) × (n − 2)` output.
+ */
+valid: PositionHandConvolution, 
+/**
+ * Zero padding 1: an `n × n` output.
+ */
+zeroPadded: PositionHandConvolution, 
+/**
+ * Top of the outputs' shared colour scale: the largest output value, at least 1.
+ */
+hi: number, };
+
+export type PositionMap = "H" | "V" | "G" | "HS" | "VS";
+
+export type PositionReadout = { 
+/**
+ * Side of the target and predicted maps.
+ */
+side: number, 
+/**
+ * The target over [0, 1].
+ */
+targetMap: Heatmap, 
+/**
+ * Mean SPC and MAE over every held-out crop.
+ */
+spc: number, mae: number, 
+/**
+ * The first held-out crop, as the encoder saw it, and its predicted map.
+ */
+exampleInput: Image, example: PositionScored, black: PositionScored, white: PositionScored, noise: PositionScored, 
+/**
+ * `[c, h, w]` of the layer before resizing.
+ */
+featureShape: Array<number>, trainRows: number, };
+
+export type PositionReadoutRequest = { 
+/**
+ * Manifest ids of the encoders, read out in turn.
+ */
+models: Array<string>, 
+/**
+ * Asset keys of the photos the readout is fitted on, and tested on.
+ */
+trainImages: Array<string>, testImages: Array<string>, 
+/**
+ * Display name of a probe every encoder has.
+ */
+layer: string, target: PositionMap, grid: number, kernel: number, lambda: number, trainCrops: number, testCrops: number, seed: number, };
+
+export type PositionReadoutResult = { encoders: Array<PositionReadout>, };
+
+export type PositionRequest = { "job": "hand" } & PositionHandRequest | { "job": "readout" } & PositionReadoutRequest;
+
+export type PositionScored = { 
+/**
+ * The predicted map over [0, 1].
+ */
+heatmap: Heatmap, spc: number, mae: number, };
 
 export type Setting = { name: string, 
 /**

@@ -6,20 +6,10 @@ import { h } from '../ui/dom.js';
 import { jobBar } from '../ui/job.js';
 import { downloadCanvasesPng, downloadCsv } from '../ui/export.js';
 import { colorLegend, drawRgba, formatNumber, pixelCanvas } from '../ui/heatmap.js';
-import { MANIFEST_URL } from '../models.js';
 import { linePlot } from '../ui/plot.js';
 import { renderLoop } from '../ui/render-loop.js';
+import { schemaFor } from '../settings.js';
 
-const PADDINGS = [
-  { value: 'Valid', label: 'valid', title: 'no padding: the output shrinks by k − 1 per layer' },
-  { value: 'Same', label: 'same', title: '(k − 1)/2 padded values on each side: the size is kept' },
-  { value: 'Full', label: 'full', title: 'k − 1 padded values on each side: every pixel meets every kernel tap' },
-];
-const BOUNDARIES = [
-  { value: 'zero', label: 'zero', title: 'padded values are zeros' },
-  { value: 'circular', label: 'circular', title: 'padded values wrap around' },
-  { value: 'reflect', label: 'reflect', title: 'padded values mirror the border' },
-];
 // The paper's Table (Red-Green, similar / dissimilar test accuracy, %).
 const PAPER = {
   'rg-vconv': ['V-conv', 100.0, 0.2],
@@ -43,29 +33,27 @@ const EXAMPLE = { width: '72px', height: '72px' };
 
 const borderModels = (manifest) => Object.keys(PAPER).map((id) => manifest.models.find((m) => m.id === id)).filter(Boolean);
 
-export const schema = {
-  n: { type: 'int', min: 4, max: 64, default: 16 },
-  k: { type: 'int', min: 1, max: 7, default: 3 },
-  layers: { type: 'int', min: 1, max: 8, default: 2 },
-  padA: { type: 'enum', choices: PADDINGS.map((p) => p.value), default: 'Valid' },
-  boundA: { type: 'enum', choices: BOUNDARIES.map((b) => b.value), default: 'zero' },
-  padB: { type: 'enum', choices: PADDINGS.map((p) => p.value), default: 'Full' },
-  boundB: { type: 'enum', choices: BOUNDARIES.map((b) => b.value), default: 'zero' },
-  count: { type: 'int', min: 10, max: 1000, default: 1000 },
-  border: { type: 'int', min: 0, max: 32, default: 0 },
-  shift: { type: 'int', min: -16, max: 16, default: 0 },
-};
+// Limits, labels and choices come from the lab's Rust settings.
+export const schema = schemaFor('borders');
 
-// The core's options for the state, shared with the native CLI (see tests/e2e/borders.test.mjs).
-export function coverageOptions(s) {
-  return [
-    { n: s.n, k: s.k, layers: s.layers, padding: s.padA, boundary: s.boundA },
-    { n: s.n, k: s.k, layers: s.layers, padding: s.padB, boundary: s.boundB },
-  ];
+// The lab's requests for the state: the JSON `shiftlab experiment borders` takes (see
+// tests/e2e/borders.test.mjs).
+export function coverageRequest(s) {
+  return {
+    job: 'coverage',
+    maps: [
+      { n: s.n, k: s.k, layers: s.layers, padding: s.padA, boundary: s.boundA },
+      { n: s.n, k: s.k, layers: s.layers, padding: s.padB, boundary: s.boundB },
+    ],
+  };
 }
 
 export function testSets(s) {
   return SPLITS.map(({ split, seed }) => ({ split, n: s.count, seed, border: s.border, shift: s.shift }));
+}
+
+export function accuracyRequest(models, s, keep = 0) {
+  return { job: 'accuracy', models: models.map((m) => m.id), sets: testSets(s), keep };
 }
 
 function coveragePanel(side) {
@@ -87,17 +75,19 @@ export function mount(container, initial, ctx) {
   let lastAccuracy = null;
   const models = borderModels(manifest);
   const onChange = (name) => (value) => ctx.setState({ [name]: value });
+  const segmented = (name) => segmentedControl(name, { label: schema[name].label, options: schema[name].options, value: state[name], onChange: onChange(name) });
+  const range = (name, extra = {}) => rangeControl(name, schema[name], { label: schema[name].label, value: state[name], onChange: onChange(name), ...extra });
   const controls = {
-    n: rangeControl('n', schema.n, { label: 'Input n', value: state.n, onChange: onChange('n') }),
-    k: rangeControl('k', schema.k, { label: 'Kernel k', value: state.k, onChange: onChange('k') }),
-    layers: rangeControl('layers', schema.layers, { label: 'Layers L', value: state.layers, onChange: onChange('layers') }),
-    padA: segmentedControl('padA', { label: 'A: convolution', options: PADDINGS, value: state.padA, onChange: onChange('padA') }),
-    boundA: segmentedControl('boundA', { label: 'A: padding', options: BOUNDARIES, value: state.boundA, onChange: onChange('boundA') }),
-    padB: segmentedControl('padB', { label: 'B: convolution', options: PADDINGS, value: state.padB, onChange: onChange('padB') }),
-    boundB: segmentedControl('boundB', { label: 'B: padding', options: BOUNDARIES, value: state.boundB, onChange: onChange('boundB') }),
-    count: rangeControl('count', schema.count, { label: 'Test images per set', value: state.count, step: 10, onChange: onChange('count') }),
-    border: rangeControl('border', schema.border, { label: 'Black border b', value: state.border, onChange: onChange('border') }),
-    shift: rangeControl('shift', schema.shift, { label: 'Diagonal shift', value: state.shift, onChange: onChange('shift') }),
+    n: range('n'),
+    k: range('k'),
+    layers: range('layers'),
+    padA: segmented('padA'),
+    boundA: segmented('boundA'),
+    padB: segmented('padB'),
+    boundB: segmented('boundB'),
+    count: range('count', { step: 10 }),
+    border: range('border'),
+    shift: range('shift'),
   };
   const coverage = { a: coveragePanel('a'), b: coveragePanel('b') };
   const coverageError = h('p', { class: 'note warn', dataset: { testid: 'coverage-error' } });
@@ -175,11 +165,6 @@ export function mount(container, initial, ctx) {
     h('div', { class: 'exports' }, h('span', { class: 'note' }, 'Save:'), exportButtons),
   );
 
-  const legendBar = (() => {
-    let bar = null;
-    return () => (bar ??= client.call('legend', { map: 'viridis', width: 256 }));
-  })();
-
   function exportCsv() {
     const rows = [['model', 'border', 'shift', 'n', 'similar', 'dissimilar', 'paper_similar', 'paper_dissimilar']];
     for (const r of lastAccuracy.rows) rows.push([r.id, lastAccuracy.border, lastAccuracy.shift, lastAccuracy.count, r.accuracies[0], r.accuracies[1], PAPER[r.id][1], PAPER[r.id][2]]);
@@ -199,18 +184,14 @@ export function mount(container, initial, ctx) {
   async function runSweep(s) {
     if (models.length === 0) return;
     const signal = sweepJob.start('sweeping');
-    const perBorder = models.length * 2 * s.count;
-    const total = perBorder * SWEEP_BORDERS.length;
     const rows = models.map((m) => ({ id: m.id, similar: [], dissimilar: [] }));
     sweepButton.disabled = true;
     try {
       for (const [j, border] of SWEEP_BORDERS.entries()) {
-        const results = await client.call(
-          'redGreenAccuracy',
-          { models: models.map((m) => ({ url: new URL(m.file, MANIFEST_URL).href })), sets: testSets({ ...s, border }) },
-          { signal, onProgress: ({ done }) => sweepJob.progress(j * perBorder + done, total, 'images classified') },
-        );
-        results.forEach((r, i) => {
+        // Every border is as many batches, so the bar spans the sweep.
+        const onProgress = ({ done, total }) => sweepJob.progress(j * total + done, total * SWEEP_BORDERS.length, 'batches classified');
+        const results = await client.run('borders', accuracyRequest(models, { ...s, border }), { signal, onProgress });
+        results.models.forEach((r, i) => {
           rows[i].similar.push(r.accuracies[0]);
           rows[i].dissimilar.push(r.accuracies[1]);
         });
@@ -234,25 +215,23 @@ export function mount(container, initial, ctx) {
   }
 
   async function renderCoverage(s) {
+    const request = coverageRequest(s);
     let maps;
     try {
-      maps = await client.call('bordersCoverage', { settings: coverageOptions(s) });
+      ({ maps } = await client.run('borders', request));
     } catch (err) {
       coverageError.textContent = err.message;
       return;
     }
+    if (disposed) return;
     coverageError.textContent = '';
-    const bar = await legendBar();
     for (const [i, side] of ['a', 'b'].entries()) {
       const c = maps[i];
       const p = coverage[side];
-      const opts = coverageOptions(s)[i];
-      const data = Float32Array.from(c.map);
-      const { rgba } = await client.call('colorize', { data, width: c.n, height: c.n, map: 'viridis', lo: 0, hi: c.max }, { transfer: [data.buffer] });
-      if (disposed) return;
+      const opts = request.maps[i];
       p.heading.textContent = `${opts.padding.toLowerCase()} convolution, ${opts.boundary} padding`;
-      drawRgba(p.canvas, { width: c.n, height: c.n, rgba });
-      p.legend.set(bar, 0, c.max);
+      drawRgba(p.canvas, c.heatmap);
+      p.legend.show(c.heatmap);
       p.stats.textContent = `corner ${formatNumber(c.corner)}, centre ${formatNumber(c.centre)}, corner / centre ${formatNumber(c.cornerToCentre)}; range ${formatNumber(c.min)} to ${formatNumber(c.max)}`;
       p.stats.dataset.corner = String(c.corner);
       p.stats.dataset.centre = String(c.centre);
@@ -265,21 +244,16 @@ export function mount(container, initial, ctx) {
       emptyNote.textContent = 'The Red-Green models (rg-vconv, rg-sconv-zero, rg-sconv-circular, rg-fconv) are not in models/manifest.json yet; the coverage maps above work without them.';
     } else emptyNote.textContent = '';
     const sets = testSets(s);
-    const shown = await Promise.all(sets.map((opts) => client.call('redGreenImages', { opts, start: 0, count: Math.min(SHOWN, opts.n) })));
+    const { sets: shown } = await client.run('borders', { job: 'examples', sets, count: SHOWN });
     if (disposed || models.length === 0) {
       drawExamples(shown, []);
       return;
     }
-    const signal = job.start('classifying');
     let results;
     try {
-      results = await client.call(
-        'redGreenAccuracy',
-        { models: models.map((m) => ({ url: new URL(m.file, MANIFEST_URL).href })), sets, keep: SHOWN },
-        { signal, onProgress: ({ done, total }) => job.progress(done, total, 'images classified') },
-      );
+      ({ models: results } = await job.run('classifying', 'batches classified', (options) => client.run('borders', accuracyRequest(models, s, SHOWN), options)));
     } catch (err) {
-      if (job.fail(err)) return;
+      if (err.name === 'AbortError') return; // the bar says "cancelled"
       throw err;
     }
     if (disposed) return;

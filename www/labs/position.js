@@ -2,8 +2,9 @@
 // features to a position map, and see whether it can draw the map on photos it never saw — with
 // zero padding beside no padding. Also the seed article's hand test: one object at two places,
 // convolved with and without zero padding.
-import { modelById, modelRef } from '../models.js';
+import { modelById } from '../models.js';
 import { PHOTOS } from '../images.js';
+import { schemaFor } from '../settings.js';
 import { rangeControl, segmentedControl, selectControl } from '../ui/controls.js';
 import { h } from '../ui/dom.js';
 import { jobBar } from '../ui/job.js';
@@ -11,27 +12,10 @@ import { downloadCanvasesPng, downloadCsv } from '../ui/export.js';
 import { colorLegend, drawRgba, formatNumber, pixelCanvas } from '../ui/heatmap.js';
 import { renderLoop } from '../ui/render-loop.js';
 
-const TARGETS = [
-  { value: 'H', label: 'H', title: 'horizontal gradient: 0 at the left, 1 at the right' },
-  { value: 'V', label: 'V', title: 'vertical gradient: 0 at the top, 1 at the bottom' },
-  { value: 'G', label: 'G', title: 'a Gaussian centred on the image' },
-  { value: 'HS', label: 'HS', title: 'horizontal stripes: the vertical gradient folded into 4 bands' },
-  { value: 'VS', label: 'VS', title: 'vertical stripes: the horizontal gradient folded into 4 bands' },
-];
-const KERNELS = [
-  { value: '1', label: '1×1', title: 'a linear map of each position’s features (fast)' },
-  { value: '3', label: '3×3', title: 'the paper’s 3×3 conv readout without padding (slower: 9× the features)' },
-];
-const HAND_KERNELS = [
-  { value: 'box', label: 'box', title: 'all ones: counts the object pixels under the window' },
-  { value: 'tent', label: 'tent', title: '[1 2 1]ᵀ[1 2 1]: a blur' },
-];
 // Readout photos: fitted on the first seven, tested on the other three (never seen in training).
 const TRAIN_PHOTOS = PHOTOS.slice(0, 7);
 const TEST_PHOTOS = PHOTOS.slice(7);
 const TEST_CROPS = 4;
-// Ridge penalties per training row, on standardised features.
-const LAMBDAS = ['0.0001', '0.001', '0.01', '0.1', '1', '10'];
 const PROBES = [
   ['example', 'prediction, held-out crop'],
   ['black', 'all black'],
@@ -50,42 +34,33 @@ const ids = (manifest) => encoders(manifest).map((m) => m.id);
 const pick = (list, wanted, other) => (list.includes(wanted) ? wanted : (list.find((id) => id !== other) ?? list[0]));
 const layersOf = (manifest, id) => modelById(manifest, id)?.probes.map((p) => p.name) ?? [];
 
-export const schema = {
-  a: { type: 'enum', choices: (s, { manifest }) => ids(manifest), default: (s, { manifest }) => pick(ids(manifest), 'pad-zero') },
+// Limits, labels and choices come from the lab's Rust settings; which encoders and layers fit
+// is the manifest's, so the page supplies them.
+export const schema = schemaFor('position', {
+  a: { choices: (s, { manifest }) => ids(manifest), default: (s, { manifest }) => pick(ids(manifest), 'pad-zero') },
   b: {
-    type: 'enum',
     choices: (s, { manifest }) => ids(manifest),
     default: (s, { manifest }) => pick(ids(manifest), 'pad-none', s.a),
   },
   layer: {
-    type: 'enum',
     choices: (s, { manifest }) => layersOf(manifest, s.a).filter((l) => layersOf(manifest, s.b).includes(l)),
     default: (s, { manifest }) => layersOf(manifest, s.a).at(-1),
   },
-  target: { type: 'enum', choices: TARGETS.map((t) => t.value), default: 'H' },
-  grid: { type: 'int', min: 6, max: 28, default: 16 },
-  kernel: { type: 'enum', choices: KERNELS.map((k) => k.value), default: '1' },
-  lambda: { type: 'enum', choices: LAMBDAS, default: '0.01' },
-  crops: { type: 'int', min: 1, max: 12, default: 6 },
-  seed: { type: 'int', min: 0, max: 99, default: 7 },
-  hn: { type: 'int', min: 5, max: 12, default: 7 },
-  hobj: { type: 'int', min: 1, max: 5, default: 3 },
-  hax: { type: 'int', min: 0, max: 11, default: 0 },
-  hay: { type: 'int', min: 0, max: 11, default: 0 },
-  hbx: { type: 'int', min: 0, max: 11, default: 2 },
-  hby: { type: 'int', min: 0, max: 11, default: 2 },
-  hkernel: { type: 'enum', choices: HAND_KERNELS.map((k) => k.value), default: 'box' },
-  hbg: { type: 'float', min: 0, max: 1, default: 0 },
-};
+});
 
-// The core's options for the state, shared with the native CLI (see tests/e2e/position.test.mjs).
-export function handOptions(s) {
-  return { n: s.hn, object: s.hobj, at: [[s.hax, s.hay], [s.hbx, s.hby]], kernel: s.hkernel, background: s.hbg };
+// The lab's requests for the state: the JSON `shiftlab experiment position` takes (see
+// tests/e2e/position.test.mjs).
+export function handRequest(s) {
+  return { job: 'hand', n: s.hn, object: s.hobj, at: [[s.hax, s.hay], [s.hbx, s.hby]], kernel: s.hkernel, background: s.hbg };
 }
 
-export function readoutSettings(s, layerNode) {
+export function readoutRequest(s) {
   return {
-    layer: layerNode,
+    job: 'readout',
+    models: [s.a, s.b],
+    trainImages: TRAIN_PHOTOS.map((p) => p.key),
+    testImages: TEST_PHOTOS.map((p) => p.key),
+    layer: s.layer,
     target: s.target,
     grid: s.grid,
     kernel: Number(s.kernel),
@@ -95,9 +70,6 @@ export function readoutSettings(s, layerNode) {
     seed: s.seed,
   };
 }
-
-export const trainImages = TRAIN_PHOTOS.map((p) => p.ref.url);
-export const testImages = TEST_PHOTOS.map((p) => p.ref.url);
 
 function metric(testid, label, title) {
   const value = h('dd', { dataset: { testid } }, '–');
@@ -109,12 +81,12 @@ function setValue(metricItem, x) {
   metricItem.value.dataset.value = String(x);
 }
 
-// A grid of numbers, each cell coloured by the core's colour map.
+// A grid of numbers, each cell coloured by the core's heatmap of them.
 function numberGrid(testid) {
   const table = h('table', { class: 'number-grid', dataset: { testid }, style: GRID });
   return {
     el: table,
-    draw(values, side, rgba) {
+    draw({ values, side, heatmap: { rgba } }) {
       const rows = [];
       for (let y = 0; y < side; y++) {
         const cells = [];
@@ -166,29 +138,27 @@ export function mount(container, initial, ctx) {
   const modelOptions = models.map((m) => ({ value: m.id, label: `${m.id}${m.metrics?.test_accuracy_percent !== undefined ? ` (${m.metrics.test_accuracy_percent}% held-out acc.)` : ''}` }));
   const layerOptions = (s) => schema.layer.choices(s, { manifest }).map((l) => ({ value: l, label: l }));
 
+  const select = (name, options) => selectControl(name, { label: schema[name].label, options, value: state[name], onChange: onChange(name) });
+  const segmented = (name) => segmentedControl(name, { label: schema[name].label, options: schema[name].options, value: state[name], onChange: onChange(name) });
+  const range = (name, extra = {}) => rangeControl(name, schema[name], { label: schema[name].label, value: state[name], onChange: onChange(name), ...extra });
   const controls = {
-    a: selectControl('a', { label: 'Encoder A', options: modelOptions, value: state.a, onChange: onChange('a') }),
-    b: selectControl('b', { label: 'Encoder B', options: modelOptions, value: state.b, onChange: onChange('b') }),
-    layer: selectControl('layer', { label: 'Layer', options: layerOptions(state), value: state.layer, onChange: onChange('layer') }),
-    target: segmentedControl('target', { label: 'Target map', options: TARGETS, value: state.target, onChange: onChange('target') }),
-    kernel: segmentedControl('kernel', { label: 'Readout', options: KERNELS, value: state.kernel, onChange: onChange('kernel') }),
-    grid: rangeControl('grid', schema.grid, { label: 'Grid side', value: state.grid, onChange: onChange('grid') }),
-    crops: rangeControl('crops', schema.crops, { label: 'Training crops per photo', value: state.crops, onChange: onChange('crops') }),
-    lambda: selectControl('lambda', {
-      label: 'Ridge λ',
-      options: LAMBDAS.map((v) => ({ value: v, label: v })),
-      value: state.lambda,
-      onChange: onChange('lambda'),
-    }),
-    seed: rangeControl('seed', schema.seed, { label: 'Crop seed', value: state.seed, onChange: onChange('seed') }),
-    hn: rangeControl('hn', schema.hn, { label: 'Grid n', value: state.hn, onChange: onChange('hn') }),
-    hobj: rangeControl('hobj', schema.hobj, { label: 'Object side', value: state.hobj, onChange: onChange('hobj') }),
-    hax: rangeControl('hax', schema.hax, { label: 'Object 1 x', value: state.hax, onChange: onChange('hax') }),
-    hay: rangeControl('hay', schema.hay, { label: 'Object 1 y', value: state.hay, onChange: onChange('hay') }),
-    hbx: rangeControl('hbx', schema.hbx, { label: 'Object 2 x', value: state.hbx, onChange: onChange('hbx') }),
-    hby: rangeControl('hby', schema.hby, { label: 'Object 2 y', value: state.hby, onChange: onChange('hby') }),
-    hkernel: segmentedControl('hkernel', { label: 'Kernel', options: HAND_KERNELS, value: state.hkernel, onChange: onChange('hkernel') }),
-    hbg: rangeControl('hbg', schema.hbg, { label: 'Background', value: state.hbg, step: 0.1, onChange: onChange('hbg') }),
+    a: select('a', modelOptions),
+    b: select('b', modelOptions),
+    layer: select('layer', layerOptions(state)),
+    target: segmented('target'),
+    kernel: segmented('kernel'),
+    grid: range('grid'),
+    crops: range('crops'),
+    lambda: select('lambda', schema.lambda.options.map(({ value, label }) => ({ value, label }))),
+    seed: range('seed'),
+    hn: range('hn'),
+    hobj: range('hobj'),
+    hax: range('hax'),
+    hay: range('hay'),
+    hbx: range('hbx'),
+    hby: range('hby'),
+    hkernel: segmented('hkernel'),
+    hbg: range('hbg', { step: schema.hbg.step }),
   };
 
   // Hand test view
@@ -267,12 +237,6 @@ export function mount(container, initial, ctx) {
     ),
   );
 
-  const legendBars = new Map();
-  const legendBar = (map) => {
-    if (!legendBars.has(map)) legendBars.set(map, client.call('legend', { map, width: 256 }));
-    return legendBars.get(map);
-  };
-
   function exportCsv() {
     const rows = [['encoder', 'layer', 'target', 'input', 'spc', 'mae']];
     for (const [side, r] of Object.entries(last.results)) {
@@ -282,36 +246,21 @@ export function mount(container, initial, ctx) {
     downloadCsv(rows, `shiftlab-position-${last.ids.a}-${last.ids.b}-${last.target}.csv`);
   }
 
-  async function drawMap(canvas, data, side) {
-    const copy = Float32Array.from(data);
-    const { rgba } = await client.call('colorize', { data: copy, width: side, height: side, map: 'viridis', lo: 0, hi: 1 }, { transfer: [copy.buffer] });
-    drawRgba(canvas, { width: side, height: side, rgba });
-  }
-
   async function renderHand(s) {
     let t;
     try {
-      t = await client.call('positionHandTest', { opts: handOptions(s) });
+      t = await client.run('position', handRequest(s));
     } catch (err) {
       handError.textContent = err.message;
       return;
     }
     if (disposed) return;
     handError.textContent = '';
-    const all = [t.valid, t.zeroPadded].flatMap((c) => [...c.outputs, c.blank]);
-    const hi = Math.max(1, ...all.flatMap((o) => Array.from(o.values)));
-    const paint = async (grid, values, side, lo, top) => {
-      const copy = Float32Array.from(values);
-      const { rgba } = await client.call('colorize', { data: copy, width: side, height: side, map: 'viridis', lo, hi: top }, { transfer: [copy.buffer] });
-      grid.draw(values, side, rgba);
-    };
-    await Promise.all([
-      ...t.inputs.map((values, i) => paint(handInputs[i], values, t.n, 0, 1)),
-      ...['valid', 'zeroPadded'].flatMap((kind) => [
-        ...t[kind].outputs.map((o, i) => paint(handGrids[kind].grids[i], o.values, o.side, 0, hi)),
-        paint(handGrids[kind].blank, t[kind].blank.values, t[kind].blank.side, 0, hi),
-      ]),
-    ]);
+    t.inputs.forEach((grid, i) => handInputs[i].draw(grid));
+    for (const kind of ['valid', 'zeroPadded']) {
+      t[kind].outputs.forEach((grid, i) => handGrids[kind].grids[i].draw(grid));
+      handGrids[kind].blank.draw(t[kind].blank);
+    }
     for (const kind of ['valid', 'zeroPadded']) {
       const c = t[kind];
       const sum = (o) => o.values.reduce((a, b) => a + b, 0);
@@ -321,7 +270,7 @@ export function mount(container, initial, ctx) {
       handStats[kind].dataset.blankRange = String(c.blankRange);
       handStats[kind].dataset.zeros = `${c.outputs[0].zeros},${c.outputs[1].zeros}`;
     }
-    handLegend.set(await legendBar('viridis'), 0, hi);
+    handLegend.show(t.zeroPadded.blank.heatmap);
   }
 
   async function renderReadout(s) {
@@ -331,22 +280,11 @@ export function mount(container, initial, ctx) {
     }
     emptyNote.textContent = '';
     const sides = { a: modelById(manifest, s.a), b: modelById(manifest, s.b) };
-    const encodersList = ['a', 'b'].map((side) => {
-      const m = sides[side];
-      const input = m.inputs[0];
-      const probe = m.probes.find((p) => p.name === s.layer);
-      return { model: modelRef(m), opts: { shape: input.shape, mean: input.mean, std: input.std, ...readoutSettings(s, probe.node) } };
-    });
-    const signal = job.start('fitting the readouts');
     let results;
     try {
-      results = await client.call(
-        'positionReadout',
-        { encoders: encodersList, train: TRAIN_PHOTOS.map((p) => p.ref), test: TEST_PHOTOS.map((p) => p.ref) },
-        { signal, onProgress: ({ done, total }) => job.progress(done, total, 'encoders fitted') },
-      );
+      ({ encoders: results } = await job.run('fitting the readouts', 'encoders fitted', (options) => client.run('position', readoutRequest(s), options)));
     } catch (err) {
-      if (job.fail(err)) return;
+      if (err.name === 'AbortError') return; // the bar says "cancelled"
       throw err;
     }
     if (disposed) return;
@@ -358,8 +296,8 @@ export function mount(container, initial, ctx) {
       p.heading.textContent = `${sides[side].id} — ${s.layer}`;
       p.shape.textContent = `features ${r.featureShape.join('×')} resized to ${s.grid}×${s.grid}; maps ${r.side}×${r.side}`;
       drawRgba(p.input, r.exampleInput);
-      await drawMap(p.target, r.target, r.side);
-      for (const [key] of PROBES) await drawMap(p.maps[key], r[key].map, r.side);
+      drawRgba(p.target, r.targetMap);
+      for (const [key] of PROBES) drawRgba(p.maps[key], r[key].heatmap);
       setValue(p.spc, r.spc);
       setValue(p.mae, r.mae);
       for (const [key] of PROBES.slice(1)) {
@@ -368,7 +306,7 @@ export function mount(container, initial, ctx) {
         p.probeMetrics[key].value.dataset.mae = String(r[key].mae);
       }
     }
-    readoutLegend.set(await legendBar('viridis'), 0, 1);
+    readoutLegend.show(byside.a.targetMap);
     const [ra, rb] = [byside.a, byside.b];
     verdict.textContent =
       `Held-out SPC: ${s.a} ${formatNumber(ra.spc)} vs ${s.b} ${formatNumber(rb.spc)} (MAE ${formatNumber(ra.mae)} vs ${formatNumber(rb.mae)}). ` +

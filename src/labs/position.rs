@@ -6,12 +6,107 @@
 //! seed article's hand test: one object at two places, convolved with and
 //! without zero padding.
 
+use crate::colormap::{ColorMap, Heatmap};
 use crate::imaging::{Image, InputSpec, normalise, planes_to_image, to_planes};
+use crate::lab::{Assets, Experiment, Job, Setting, once, steps};
 use crate::metrics::{self, PositionMap, Ridge, position_map};
 use crate::model::ProbeModel;
 use crate::rng::Rng;
 use crate::{Result, Tensor, err};
 use serde::{Deserialize, Serialize};
+use std::rc::Rc;
+use ts_rs::TS;
+
+/// Side of the common feature grid.
+pub const GRID: (i64, i64) = (6, 28);
+/// Random training crops per photo (and held-out crops per test photo).
+pub const CROPS: (i64, i64) = (1, 12);
+/// Seeds of the random crops.
+pub const SEEDS: (i64, i64) = (0, 99);
+/// Ridge penalties per training row, on standardised features.
+pub const LAMBDAS: [&str; 6] = ["0.0001", "0.001", "0.01", "0.1", "1", "10"];
+/// The readout windows: value, label, explanation.
+pub const KERNELS: [(&str, &str, &str); 2] = [
+    (
+        "1",
+        "1×1",
+        "a linear map of each position’s features (fast)",
+    ),
+    (
+        "3",
+        "3×3",
+        "the paper’s 3×3 conv readout without padding (slower: 9× the features)",
+    ),
+];
+/// The target maps: value, label, explanation.
+pub const TARGETS: [(&str, &str, &str); 5] = [
+    ("H", "H", "horizontal gradient: 0 at the left, 1 at the right"),
+    ("V", "V", "vertical gradient: 0 at the top, 1 at the bottom"),
+    ("G", "G", "a Gaussian centred on the image"),
+    (
+        "HS",
+        "HS",
+        "horizontal stripes: the vertical gradient folded into 4 bands",
+    ),
+    (
+        "VS",
+        "VS",
+        "vertical stripes: the horizontal gradient folded into 4 bands",
+    ),
+];
+/// Hand test: side of the grid, of the object, and the objects' corners.
+pub const HAND_N: (i64, i64) = (5, 12);
+pub const HAND_OBJECT: (i64, i64) = (1, 5);
+pub const HAND_AT: (i64, i64) = (0, 11);
+/// Hand test kernels: value, label, explanation.
+pub const HAND_KERNELS: [(&str, &str, &str); 2] = [
+    (
+        "box",
+        "box",
+        "all ones: counts the object pixels under the window",
+    ),
+    ("tent", "tent", "[1 2 1]ᵀ[1 2 1]: a blur"),
+];
+
+fn within(name: &str, v: i64, (lo, hi): (i64, i64)) -> Result<()> {
+    if (lo..=hi).contains(&v) {
+        Ok(())
+    } else {
+        Err(err!("{name} must be from {lo} to {hi}, got {v}"))
+    }
+}
+
+pub struct Position;
+
+/// What the position lab computes: the hand test, or the readouts of encoders.
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
+#[serde(tag = "job", rename_all = "camelCase")]
+#[ts(rename = "PositionRequest")]
+pub enum Request {
+    Hand(HandTestOptions),
+    Readout(ReadoutRequest),
+}
+
+/// The readout of each encoder, fitted on crops of the training photos.
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(rename = "PositionReadoutRequest")]
+pub struct ReadoutRequest {
+    /// Manifest ids of the encoders, read out in turn.
+    pub models: Vec<String>,
+    /// Asset keys of the photos the readout is fitted on, and tested on.
+    pub train_images: Vec<String>,
+    pub test_images: Vec<String>,
+    /// Display name of a probe every encoder has.
+    pub layer: String,
+    pub target: PositionMap,
+    pub grid: usize,
+    pub kernel: usize,
+    pub lambda: f64,
+    pub train_crops: usize,
+    pub test_crops: usize,
+    pub seed: u64,
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -23,8 +118,8 @@ pub struct ReadoutOptions {
     pub settings: ReadoutSettings,
 }
 
-/// Everything about the readout but the encoder's input, which a native run
-/// takes from the manifest.
+/// Everything about the readout but the encoder's input, which comes from the
+/// manifest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReadoutSettings {
@@ -44,20 +139,60 @@ pub struct ReadoutSettings {
     pub seed: u64,
 }
 
+impl ReadoutSettings {
+    /// The settings within the lab's limits.
+    pub fn validate(&self) -> Result<()> {
+        if !KERNELS.iter().any(|(k, _, _)| *k == self.kernel.to_string()) {
+            return Err(err!(
+                "the readout window is 1×1 or 3×3, not {0}×{0}",
+                self.kernel
+            ));
+        }
+        within("the grid side", self.grid as i64, GRID)?;
+        within("the training crops per photo", self.train_crops as i64, CROPS)?;
+        within("the test crops per photo", self.test_crops as i64, CROPS)?;
+        within("the crop seed", self.seed as i64, SEEDS)?;
+        if !LAMBDAS.iter().any(|l| l.parse::<f64>() == Ok(self.lambda)) {
+            return Err(err!(
+                "the ridge penalty λ is one of {}, not {}",
+                LAMBDAS.join(", "),
+                self.lambda
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A map of the readout's side, coloured as the page shows it: viridis over
+/// [0, 1], the range of every target.
+fn map_heatmap(values: &[f32], side: usize) -> Result<Heatmap> {
+    Heatmap::new(values, side, side, ColorMap::Viridis, Some(0.0), Some(1.0))
+}
+
 /// The readout on one input: its predicted map and how well it matches the target.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(rename = "PositionScored")]
 pub struct Scored {
+    #[serde(skip)]
+    #[ts(skip)]
     pub map: Vec<f32>,
+    /// The predicted map over [0, 1].
+    pub heatmap: Heatmap,
     pub spc: f32,
     pub mae: f32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "PositionReadout")]
 pub struct Readout {
     /// Side of the target and predicted maps.
     pub side: usize,
+    #[serde(skip)]
+    #[ts(skip)]
     pub target: Vec<f32>,
+    /// The target over [0, 1].
+    pub target_map: Heatmap,
     /// Mean SPC and MAE over every held-out crop.
     pub spc: f32,
     pub mae: f32,
@@ -70,6 +205,13 @@ pub struct Readout {
     /// `[c, h, w]` of the layer before resizing.
     pub feature_shape: Vec<usize>,
     pub train_rows: usize,
+}
+
+/// One readout per encoder of the request, in its order.
+#[derive(Debug, Serialize, TS)]
+#[ts(rename = "PositionReadoutResult")]
+pub struct ReadoutResult {
+    pub encoders: Vec<Readout>,
 }
 
 /// Crops of `size × size` at random places of `photo` (`[c, H, W]` in [0, 1]).
@@ -236,20 +378,9 @@ pub fn readout(
             "the position readout needs a square input, not {h}×{w}"
         ));
     }
-    if opts.kernel != 1 && opts.kernel != 3 {
-        return Err(err!(
-            "the readout window is 1×1 or 3×3, not {0}×{0}",
-            opts.kernel
-        ));
-    }
-    if !(4..=32).contains(&opts.grid) {
-        return Err(err!("the grid side must be 4 to 32, not {}", opts.grid));
-    }
-    if train.is_empty() || test.is_empty() || opts.train_crops == 0 || opts.test_crops == 0 {
-        return Err(err!("the readout needs training and test photos and crops"));
-    }
-    if opts.lambda.is_nan() || opts.lambda <= 0.0 {
-        return Err(err!("the ridge penalty λ must be positive"));
+    opts.validate()?;
+    if train.is_empty() || test.is_empty() {
+        return Err(err!("the readout needs training and test photos"));
     }
     let layer = model
         .probes()
@@ -300,6 +431,7 @@ pub fn readout(
         Ok(Scored {
             spc: metrics::spearman(&map, &target)?,
             mae: metrics::mae(&map, &target)?,
+            heatmap: map_heatmap(&map, side)?,
             map,
         })
     };
@@ -325,6 +457,7 @@ pub fn readout(
         black: next(),
         white: next(),
         noise: next(),
+        target_map: map_heatmap(&target, side)?,
         target,
         feature_shape,
         train_rows: rows,
@@ -333,7 +466,9 @@ pub fn readout(
 
 /// The seed article's hand test: a square "object" of ones on a zero grid,
 /// convolved with a fixed kernel, at two places.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(rename = "PositionHandRequest")]
 pub struct HandTestOptions {
     /// Side of the square input grid.
     pub n: usize,
@@ -348,8 +483,9 @@ pub struct HandTestOptions {
 }
 
 /// The fixed 3×3 kernel of the hand test.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
+#[ts(rename = "PositionHandKernel")]
 pub enum HandKernel {
     /// All ones: each output counts the object's pixels under the window.
     Box,
@@ -366,17 +502,32 @@ impl HandKernel {
     }
 }
 
-/// One convolution of one input: its output grid and how many zeros it holds.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One grid of the hand test: its values, how many are zero, and its colours.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(rename = "PositionHandGrid")]
 pub struct HandOutput {
     pub side: usize,
     pub values: Vec<f32>,
     pub zeros: usize,
+    /// Viridis from 0 to 1 (inputs) or to the test's `hi` (outputs).
+    pub heatmap: Heatmap,
+}
+
+impl HandOutput {
+    fn new(values: Vec<f32>, side: usize, hi: f32) -> Result<Self> {
+        Ok(HandOutput {
+            side,
+            zeros: values.iter().filter(|&&v| v == 0.0).count(),
+            heatmap: Heatmap::new(&values, side, side, ColorMap::Viridis, Some(0.0), Some(hi))?,
+            values,
+        })
+    }
 }
 
 /// Both inputs, and the background alone, under one kind of convolution.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "PositionHandConvolution")]
 pub struct HandConvolution {
     pub outputs: [HandOutput; 2],
     /// The output of the background without any object.
@@ -387,18 +538,21 @@ pub struct HandConvolution {
     pub blank_range: f32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "PositionHandTest")]
 pub struct HandTest {
-    pub inputs: [Vec<f32>; 2],
+    pub inputs: [HandOutput; 2],
     pub n: usize,
     /// No padding: an `(n − 2) × (n − 2)` output.
     pub valid: HandConvolution,
     /// Zero padding 1: an `n × n` output.
     pub zero_padded: HandConvolution,
+    /// Top of the outputs' shared colour scale: the largest output value, at least 1.
+    pub hi: f32,
 }
 
-fn convolve(input: &[f32], n: usize, kernel: &[[f32; 3]; 3], pad: usize) -> HandOutput {
+fn convolve(input: &[f32], n: usize, kernel: &[[f32; 3]; 3], pad: usize) -> Vec<f32> {
     let side = n + 2 * pad - 2;
     let mut values = Vec::with_capacity(side * side);
     for oy in 0..side {
@@ -415,19 +569,19 @@ fn convolve(input: &[f32], n: usize, kernel: &[[f32; 3]; 3], pad: usize) -> Hand
             values.push(sum);
         }
     }
-    HandOutput {
-        side,
-        zeros: values.iter().filter(|&&v| v == 0.0).count(),
-        values,
-    }
+    values
 }
 
 pub fn hand_test(opts: &HandTestOptions) -> Result<HandTest> {
     let (n, o) = (opts.n, opts.object);
-    if !(3..=16).contains(&n) || o == 0 || o > n {
-        return Err(err!(
-            "the hand test needs 3 ≤ n ≤ 16 and an object of 1 to n pixels"
-        ));
+    within("the grid side n", n as i64, HAND_N)?;
+    within("the object side", o as i64, HAND_OBJECT)?;
+    if o > n {
+        return Err(err!("the object must fit the {n}×{n} grid"));
+    }
+    for &[x, y] in &opts.at {
+        within("an object corner", x as i64, HAND_AT)?;
+        within("an object corner", y as i64, HAND_AT)?;
     }
     if !(0.0..=1.0).contains(&opts.background) {
         return Err(err!("the background is a value from 0 to 1"));
@@ -447,80 +601,161 @@ pub fn hand_test(opts: &HandTestOptions) -> Result<HandTest> {
     });
     let kernel = opts.kernel.taps();
     let background = vec![opts.background; n * n];
-    let run = |pad: usize| {
-        let blank = convolve(&background, n, &kernel, pad);
-        let (lo, hi) = blank
-            .values
+    // Every output, then one colour scale over all of them.
+    let convolutions = [0, 1].map(|pad| {
+        (
+            n + 2 * pad - 2,
+            [
+                convolve(&inputs[0], n, &kernel, pad),
+                convolve(&inputs[1], n, &kernel, pad),
+                convolve(&background, n, &kernel, pad),
+            ],
+        )
+    });
+    let hi = convolutions
+        .iter()
+        .flat_map(|(_, grids)| grids.iter().flatten())
+        .copied()
+        .fold(1.0f32, f32::max);
+    let [valid, zero_padded] = convolutions.map(|(side, [a, b, blank])| -> Result<HandConvolution> {
+        let (lo, top) = blank
             .iter()
             .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| {
                 (lo.min(v), hi.max(v))
             });
-        HandConvolution {
+        Ok(HandConvolution {
             outputs: [
-                convolve(&inputs[0], n, &kernel, pad),
-                convolve(&inputs[1], n, &kernel, pad),
+                HandOutput::new(a, side, hi)?,
+                HandOutput::new(b, side, hi)?,
             ],
-            blank,
-            blank_range: hi - lo,
-        }
-    };
+            blank: HandOutput::new(blank, side, hi)?,
+            blank_range: top - lo,
+        })
+    });
+    let [a, b] = inputs;
     Ok(HandTest {
         n,
-        valid: run(0),
-        zero_padded: run(1),
-        inputs,
+        valid: valid?,
+        zero_padded: zero_padded?,
+        inputs: [HandOutput::new(a, n, 1.0)?, HandOutput::new(b, n, 1.0)?],
+        hi,
     })
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct NativeReadout {
-    models: Vec<String>,
-    train_images: Vec<String>,
-    test_images: Vec<String>,
-    #[serde(flatten)]
-    settings: ReadoutSettings,
-}
+impl Experiment for Position {
+    const ID: &'static str = "position";
+    type Request = Request;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct NativeOptions {
-    #[serde(default)]
-    hand_test: Option<HandTestOptions>,
-    #[serde(default)]
-    readout: Option<NativeReadout>,
-}
+    fn settings() -> Vec<Setting> {
+        let lambdas: Vec<_> = LAMBDAS
+            .iter()
+            .map(|&l| (l, l, "ridge penalty per training row, on standardised features"))
+            .collect();
+        vec![
+            Setting::dynamic("a", "Encoder A", Some("pad-zero")),
+            Setting::dynamic("b", "Encoder B", Some("pad-none")),
+            Setting::dynamic("layer", "Layer", None),
+            Setting::choice("target", "Target map", &TARGETS, "H"),
+            Setting::int("grid", "Grid side", GRID, 16),
+            Setting::choice("kernel", "Readout", &KERNELS, "1"),
+            Setting::choice("lambda", "Ridge λ", &lambdas, "0.01"),
+            Setting::int("crops", "Training crops per photo", CROPS, 6),
+            Setting::int("seed", "Crop seed", SEEDS, 7),
+            Setting::int("hn", "Grid n", HAND_N, 7),
+            Setting::int("hobj", "Object side", HAND_OBJECT, 3),
+            Setting::int("hax", "Object 1 x", HAND_AT, 0),
+            Setting::int("hay", "Object 1 y", HAND_AT, 0),
+            Setting::int("hbx", "Object 2 x", HAND_AT, 2),
+            Setting::int("hby", "Object 2 y", HAND_AT, 2),
+            Setting::choice("hkernel", "Kernel", &HAND_KERNELS, "box"),
+            Setting::float("hbg", "Background", (0.0, 1.0), 0.0, 0.1),
+        ]
+    }
 
-/// `{"handTest": {...}, "readout": {"models": [...], "trainImages": [...],
-/// "testImages": [...], "layer": "relu5", ...}}` → the hand test's outputs and,
-/// per model, the readout's SPC and MAE on held-out crops and probe inputs.
-/// The input spec comes from each model's manifest entry.
-pub fn native(lib: &crate::library::Library, opts: serde_json::Value) -> Result<serde_json::Value> {
-    let opts: NativeOptions = super::options(opts, "position")?;
-    let hand = opts.hand_test.as_ref().map(hand_test).transpose()?;
-    let mut readouts = serde_json::Map::new();
-    if let Some(r) = opts.readout {
-        let load = |paths: &[String]| -> Result<Vec<Image>> {
-            paths.iter().map(|p| lib.image(p)).collect()
-        };
-        let (train, test) = (load(&r.train_images)?, load(&r.test_images)?);
-        for id in &r.models {
-            let (entry, model) = lib.model(id)?;
-            let o = ReadoutOptions {
-                input: entry.inputs[0].spec.clone(),
-                settings: r.settings.clone(),
-            };
-            let out = readout(&model, &train, &test, &o)?;
-            let s = |s: &Scored| serde_json::json!({ "spc": s.spc, "mae": s.mae });
-            readouts.insert(
-                id.clone(),
-                serde_json::json!({
-                    "spc": out.spc, "mae": out.mae, "example": s(&out.example),
-                    "black": s(&out.black), "white": s(&out.white), "noise": s(&out.noise),
-                    "featureShape": out.feature_shape,
-                }),
-            );
+    fn assets(request: &Request, assets: &Assets) -> Result<Vec<String>> {
+        match request {
+            Request::Hand(_) => Ok(Vec::new()),
+            Request::Readout(r) => {
+                let mut keys = r
+                    .models
+                    .iter()
+                    .map(|id| assets.model_key(id))
+                    .collect::<Result<Vec<_>>>()?;
+                keys.extend(r.train_images.iter().chain(&r.test_images).cloned());
+                Ok(keys)
+            }
         }
     }
-    Ok(serde_json::json!({ "handTest": hand, "readout": readouts }))
+
+    fn plan(request: Request, assets: &Assets) -> Result<Box<dyn Job>> {
+        match request {
+            Request::Hand(opts) => {
+                hand_test(&opts)?;
+                Ok(once(move || hand_test(&opts)))
+            }
+            Request::Readout(r) => plan_readout(r, assets),
+        }
+    }
+
+    fn declare(out: &mut crate::lab::Declarations) {
+        out.add::<Request>();
+        out.add::<HandTest>();
+        out.add::<ReadoutResult>();
+    }
+}
+
+/// One step per encoder: each is fitted and scored on its own (with its own
+/// crops of the same seed), so progress and cancel come between encoders.
+fn plan_readout(r: ReadoutRequest, assets: &Assets) -> Result<Box<dyn Job>> {
+    if r.models.is_empty() || r.train_images.is_empty() || r.test_images.is_empty() {
+        return Err(err!("the readout needs encoders, training and test photos"));
+    }
+    let encoders = r
+        .models
+        .iter()
+        .map(|id| {
+            let loaded = assets.model(id)?;
+            let node = loaded
+                .entry
+                .probes
+                .iter()
+                .find(|p| p.name == r.layer)
+                .ok_or_else(|| err!("{id} has no layer \"{}\"", r.layer))?
+                .node
+                .clone();
+            let settings = ReadoutSettings {
+                layer: node,
+                target: r.target,
+                grid: r.grid,
+                kernel: r.kernel,
+                lambda: r.lambda,
+                train_crops: r.train_crops,
+                test_crops: r.test_crops,
+                seed: r.seed,
+            };
+            settings.validate()?;
+            let opts = ReadoutOptions {
+                input: loaded.entry.inputs[0].spec.clone(),
+                settings,
+            };
+            Ok((loaded.model, opts))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let load = |keys: &[String]| -> Result<Vec<Image>> {
+        keys.iter()
+            .map(|k| Ok((*assets.image(k)?).clone()))
+            .collect()
+    };
+    let photos = Rc::new((load(&r.train_images)?, load(&r.test_images)?));
+    let total = encoders.len();
+    Ok(steps(
+        total,
+        Vec::with_capacity(total),
+        move |done: &mut Vec<Readout>, i| {
+            let (model, opts) = &encoders[i];
+            done.push(readout(model, &photos.0, &photos.1, opts)?);
+            Ok(())
+        },
+        |encoders| Ok(ReadoutResult { encoders }),
+    ))
 }
