@@ -12,6 +12,11 @@ gen $D red-green --layout paper --split train --n 2000 --seed 1
 gen $D red-green --layout paper --split validation --n 1000 --seed 1
 gen $D red-green --layout paper --split similar --n 1000 --seed 2
 gen $D red-green --layout paper --split dissimilar --n 1000 --seed 2
+# The same sizes in ShiftLab's earlier layout, for border.py --layout ours (a contrast only).
+gen $D/ours red-green --layout ours --split train --n 2000 --seed 1
+gen $D/ours red-green --layout ours --split validation --n 1000 --seed 1
+gen $D/ours red-green --layout ours --split similar --n 1000 --seed 2
+gen $D/ours red-green --layout ours --split dissimilar --n 1000 --seed 3
 for split in uniform-train uniform-test quadrant-train quadrant-test; do
   gen $D clevr --split "$split" --seed 0
 done
