@@ -31,11 +31,13 @@ enum Recipe {
         #[serde(default)]
         tolerance_percent: f64,
     },
-    /// Red-Green classifiers on freshly generated test splits.
+    /// Red-Green classifiers on freshly generated test splits of `layout`
+    /// (`paper` or `ours`, see `red_green::Layout`).
     RedGreen {
         // Only tells the variants apart.
         #[serde(rename = "generator")]
         _generator: RedGreenName,
+        layout: String,
         splits: Vec<RedGreenSplit>,
         #[serde(default)]
         tolerance_percent: f64,
@@ -131,27 +133,32 @@ pub fn remeasure(entry: &ModelEntry, onnx: &[u8], models_dir: &Path) -> Result<V
             }])
         }
         Recipe::RedGreen {
+            layout,
             splits,
             tolerance_percent,
             ..
-        } => splits
-            .into_iter()
-            .map(|s| {
-                let data = red_green::generate(s.split.parse()?, s.n, s.seed)?;
-                let outputs = run_all(&model, &data.images)?;
-                let predictions = outputs
-                    .iter()
-                    .map(|o| metrics::top1(o))
-                    .collect::<Result<Vec<_>>>()?;
-                let labels: Vec<usize> = data.targets.data.iter().map(|&t| t as usize).collect();
-                let value = 100.0 * f64::from(metrics::accuracy(&predictions, &labels)?);
-                Ok(Measured {
-                    metric: s.metric,
-                    value,
-                    tolerance: tolerance_percent,
+        } => {
+            let layout: red_green::Layout = layout.parse()?;
+            splits
+                .into_iter()
+                .map(|s| {
+                    let data = red_green::generate_with(layout, s.split.parse()?, s.n, s.seed)?;
+                    let outputs = run_all(&model, &data.images)?;
+                    let predictions = outputs
+                        .iter()
+                        .map(|o| metrics::top1(o))
+                        .collect::<Result<Vec<_>>>()?;
+                    let labels: Vec<usize> =
+                        data.targets.data.iter().map(|&t| t as usize).collect();
+                    let value = 100.0 * f64::from(metrics::accuracy(&predictions, &labels)?);
+                    Ok(Measured {
+                        metric: s.metric,
+                        value,
+                        tolerance: tolerance_percent,
+                    })
                 })
-            })
-            .collect(),
+                .collect()
+        }
         Recipe::Clevr {
             metric,
             split,

@@ -73,7 +73,7 @@ mod cli {
     #[derive(clap::Args)]
     struct GenData {
         set: DataSet,
-        /// red-green: train, similar, dissimilar; clevr: uniform-train, uniform-test,
+        /// red-green: train, validation, similar, dissimilar; clevr: uniform-train, uniform-test,
         /// quadrant-train, quadrant-test; siamese: centred, shifted.
         #[arg(long)]
         split: String,
@@ -89,6 +89,10 @@ mod cli {
         /// Largest |dx|, |dy| of the siamese `shifted` split.
         #[arg(long, default_value_t = siamese::DEFAULT_MAX_SHIFT)]
         max_shift: i32,
+        /// red-green only: `paper` (Kayhan & van Gemert's generator, the shipped models'
+        /// data) or `ours` (ShiftLab's earlier one-row layout).
+        #[arg(long, default_value = "paper")]
+        layout: String,
     }
 
     pub fn run() -> ExitCode {
@@ -183,7 +187,9 @@ mod cli {
         };
         let (name, written) = match args.set {
             DataSet::RedGreen => {
-                let set = red_green::generate(args.split.parse()?, count()?, args.seed)?;
+                let layout: red_green::Layout = args.layout.parse()?;
+                let set =
+                    red_green::generate_with(layout, args.split.parse()?, count()?, args.seed)?;
                 (
                     "red-green",
                     set.write_npy(&args.out, &prefix("red-green", &args.split))?,
@@ -205,7 +211,11 @@ mod cli {
                 )
             }
         };
-        println!("{name} {} (seed {}):", args.split, args.seed);
+        let layout = match args.set {
+            DataSet::RedGreen => format!(", layout {}", args.layout),
+            _ => String::new(),
+        };
+        println!("{name} {} (seed {}{layout}):", args.split, args.seed);
         for path in written {
             println!("  {}", path.display());
         }

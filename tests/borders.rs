@@ -4,7 +4,9 @@
 
 use serde_json::{Value, json};
 use shiftlab::lab::{self, SettingKind};
-use shiftlab::labs::borders::{CoverageOptions, RedGreenOptions, coverage, images, input_side};
+use shiftlab::labs::borders::{
+    CoverageOptions, RedGreenOptions, coverage, evaluate, images, input_side,
+};
 use shiftlab::metrics::Padding;
 use shiftlab::pooling::Boundary;
 use std::path::Path;
@@ -174,4 +176,47 @@ fn requests_outside_the_settings_limits_are_refused() {
     assert!(run(json!({"job": "examples", "sets": [set(10, 32)], "count": 8})).is_ok());
     assert!(run(json!({"job": "examples", "sets": [set(10, 33)], "count": 8})).is_err());
     assert!(run(json!({"job": "examples", "sets": [set(1001, 0)], "count": 8})).is_err());
+}
+
+/// The shipped Red-Green models through the lab's own path (the default,
+/// paper layout; batches of 250 as the page) on the manifest's test sets: the
+/// accuracies are the manifest's, and they show the paper's pattern.
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn shipped_red_green_models_score_the_manifest_accuracies_in_the_lab() {
+    let lib = shiftlab::library::Library::of_this_crate().unwrap();
+    let mut gaps = std::collections::BTreeMap::new();
+    for id in ["rg-vconv", "rg-sconv-zero", "rg-sconv-circular", "rg-fconv"] {
+        let (entry, model) = lib.model(id).unwrap();
+        assert_eq!(
+            entry.eval["layout"], "paper",
+            "{id}: the lab draws the paper layout"
+        );
+        let tolerance = entry.eval["tolerance_percent"].as_f64().unwrap() + 0.005;
+        let mut acc = Vec::new();
+        for s in entry.eval["splits"].as_array().unwrap() {
+            let opts = RedGreenOptions {
+                split: s["split"].as_str().unwrap().into(),
+                n: s["n"].as_u64().unwrap() as usize,
+                seed: s["seed"].as_u64().unwrap(),
+                border: 0,
+                shift: 0,
+            };
+            let measured = f64::from(evaluate(&model, &opts, 250).unwrap());
+            let metric = s["metric"].as_str().unwrap();
+            let stated = entry.metric(metric).unwrap();
+            assert!(
+                (measured - stated).abs() <= tolerance,
+                "{id}: {metric} measured {measured}, manifest says {stated}"
+            );
+            acc.push(measured);
+        }
+        gaps.insert(id, acc[0] - acc[1]);
+    }
+    if gaps.len() == 4 {
+        // Valid convolutions read the class off the rows; circular padding cannot
+        // tell a 16-row move (a multiple of the total stride 8) from none at all.
+        assert!(gaps["rg-vconv"] > 90.0, "{gaps:?}");
+        assert!(gaps["rg-sconv-circular"].abs() < 0.001, "{gaps:?}");
+    }
 }

@@ -121,8 +121,10 @@ fn generated_test_sets_are_the_ones_the_models_were_measured_on() {
                 .unwrap()
                 .iter()
                 .map(|s| {
+                    let layout = text(eval, "layout").parse().unwrap();
                     let split = text(s, "split").parse().unwrap();
-                    let data = red_green::generate(split, int(s, "n") as usize, int(s, "seed"));
+                    let (n, seed) = (int(s, "n") as usize, int(s, "seed"));
+                    let data = red_green::generate_with(layout, split, n, seed);
                     check_parts(&entry.id, s, &data.unwrap().parts())
                 })
                 .sum(),

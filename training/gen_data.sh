@@ -7,9 +7,16 @@ cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/work/target-cache}"
 gen() { local out="$1"; shift; mkdir -p "$out"; cargo run --quiet -- gen-data "$@" --out "$out"; }
 D=training/data
-gen $D red-green --split train --n 4000 --seed 1
-gen $D red-green --split similar --n 1000 --seed 2
-gen $D red-green --split dissimilar --n 1000 --seed 3
+# Red-Green in the paper's layout: dissimilar seed 2 is similar seed 2 moved 16 rows.
+gen $D red-green --layout paper --split train --n 2000 --seed 1
+gen $D red-green --layout paper --split validation --n 1000 --seed 1
+gen $D red-green --layout paper --split similar --n 1000 --seed 2
+gen $D red-green --layout paper --split dissimilar --n 1000 --seed 2
+# The same sizes in ShiftLab's earlier layout, for border.py --layout ours (a contrast only).
+gen $D/ours red-green --layout ours --split train --n 2000 --seed 1
+gen $D/ours red-green --layout ours --split validation --n 1000 --seed 1
+gen $D/ours red-green --layout ours --split similar --n 1000 --seed 2
+gen $D/ours red-green --layout ours --split dissimilar --n 1000 --seed 3
 for split in uniform-train uniform-test quadrant-train quadrant-test; do
   gen $D clevr --split "$split" --seed 0
 done
