@@ -26,3 +26,18 @@ export async function uploadImage(client, ctx, file, notice) {
     return null;
   }
 }
+
+// The old path, kept only for the labs not yet moved onto the lab contract (sweep, siamese): the
+// picture goes to the worker's legacy image store (www/compute/assets.js) under a fixed `key`.
+// Answers true once it is there; a file that cannot be decoded is refused with an error notice.
+export async function storeUpload(client, ctx, file, { key, notice }) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  try {
+    await client.call('loadImage', { image: { key, bytes } }, { transfer: [bytes.buffer] });
+  } catch (err) {
+    ctx.notify(`“${file.name}” cannot be used: ${err.message}`, 'error', { key: notice });
+    return false;
+  }
+  ctx.dismiss(notice);
+  return true;
+}
