@@ -8,14 +8,12 @@
 // Models and images are referenced by a caller-chosen key and loaded on first use, so every
 // request is self-contained and the big buffers cross the thread boundary once.
 
-import { download, imageFor, modelFor } from './compute/assets.js';
-import { poolingHandlers } from './compute/pooling.js';
+import { download, imageFor } from './compute/assets.js';
 import { sweepHandlers } from './compute/sweep.js';
 import { positionHandlers } from './compute/position.js';
 import { bordersHandlers } from './compute/borders.js';
 import { coordconvHandlers } from './compute/coordconv.js';
 import { siameseHandlers } from './compute/siamese.js';
-import { benchmarkHandlers } from './compute/benchmark.js';
 
 class Cancelled extends Error {
   constructor() {
@@ -84,14 +82,12 @@ function putAsset({ key, bytes, image }, job, { store }) {
 const HANDLERS = {
   run: runLab,
   put: putAsset,
-  ...poolingHandlers,
   ...sweepHandlers,
   ...positionHandlers,
   ...bordersHandlers,
   ...coordconvHandlers,
   ...siameseHandlers,
-  ...benchmarkHandlers,
-  // Decodes (and caches) an image; answers its size, or the decoder's message.
+  // Decodes (and caches) an image; answers its size, or the decoder's message (storeUpload).
   async loadImage({ image }, job, core) {
     const { width, height } = await imageFor(core, image);
     return { width, height };

@@ -9,7 +9,6 @@
 pub mod borders;
 pub mod coordconv;
 pub mod layerwise;
-pub mod pooling_lab;
 pub mod position;
 pub mod siamese_lab;
 pub mod sweep;
@@ -30,7 +29,6 @@ pub fn run_native(lib: &Library, name: &str, opts: Value) -> Result<Value> {
         "sweep" => sweep::native(lib, opts),
         "shift-metrics" => sweep::native_metrics(lib, opts),
         "layerwise" => layerwise::native(lib, opts),
-        "pooling" => pooling_lab::native(lib, opts),
         "position" => position::native(lib, opts),
         "borders" => borders::native(lib, opts),
         "coordconv" => coordconv::native(lib, opts),

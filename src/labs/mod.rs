@@ -12,4 +12,7 @@ macro_rules! labs {
 
 labs! {
     shift::Shift,
+    pooling::Pooling,
+    // Last, and not in www/labs/index.js: the speed benchmark has no page view.
+    benchmark::Benchmark,
 }

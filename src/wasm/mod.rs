@@ -5,21 +5,18 @@
 //! are here.
 
 use crate::colormap::{self, ColorMap};
-use crate::imaging::{self, Image, InputSpec};
-use crate::model::{self, ProbeModel};
-use crate::shift::ShiftMode;
+use crate::imaging::{self, Image};
+use crate::model::ProbeModel;
 use crate::{Error, Tensor};
 use js_sys::{Array, Float32Array, Object, Reflect, Uint8Array};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
-mod benchmark;
 mod borders;
 mod coordconv;
 mod job;
 mod layerwise;
-mod pooling_lab;
 mod position;
 mod siamese_lab;
 mod sweep;

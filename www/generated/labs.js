@@ -2,6 +2,177 @@
 
 /** @type {Record<string, import('./types').Setting[]>} */
 export const SETTINGS = {
+  "benchmark": [
+    {
+      "default": 8,
+      "label": "Items per run",
+      "max": 64,
+      "min": 1,
+      "name": "batch",
+      "type": "int"
+    },
+    {
+      "default": 20,
+      "label": "Timed runs per model",
+      "max": 1000,
+      "min": 1,
+      "name": "repeats",
+      "type": "int"
+    },
+    {
+      "default": 0,
+      "label": "Seed of the inputs",
+      "max": 4294967295,
+      "min": 0,
+      "name": "seed",
+      "type": "int"
+    }
+  ],
+  "pooling": [
+    {
+      "default": "0,0,1,1,0,0,1,1,0,0",
+      "label": "Signal",
+      "name": "signal",
+      "type": "dynamic"
+    },
+    {
+      "choices": [
+        {
+          "label": "Circular",
+          "title": "Windows that run past an end read the other end: the signal repeats",
+          "value": "circular"
+        },
+        {
+          "label": "Zero",
+          "title": "Windows that run past an end read zeros",
+          "value": "zero"
+        }
+      ],
+      "default": "circular",
+      "label": "Boundary",
+      "name": "boundary",
+      "type": "enum"
+    },
+    {
+      "default": 1,
+      "label": "Shift (→ right, circular)",
+      "max": 31,
+      "min": 0,
+      "name": "shift",
+      "type": "int"
+    },
+    {
+      "choices": [
+        {
+          "label": "MaxPool (k2, s2)",
+          "title": "max over 2 samples, then keep every 2nd",
+          "value": "max-pool"
+        },
+        {
+          "label": "AvgPool (k2, s2)",
+          "title": "mean over 2 samples, then keep every 2nd",
+          "value": "avg-pool"
+        },
+        {
+          "label": "Subsample (s2)",
+          "title": "keep every 2nd sample",
+          "value": "subsample"
+        },
+        {
+          "label": "Max (k2, s1)",
+          "title": "max over 2 samples at stride 1 (no subsampling)",
+          "value": "dense-max"
+        },
+        {
+          "label": "MaxBlurPool Rect-2",
+          "title": "max (k2, s1) → blur [1,1]/2 → keep every 2nd",
+          "value": "max-blur-pool-rect2"
+        },
+        {
+          "label": "MaxBlurPool Tri-3",
+          "title": "max (k2, s1) → blur [1,2,1]/4 → keep every 2nd",
+          "value": "max-blur-pool-tri3"
+        },
+        {
+          "label": "MaxBlurPool Bin-5",
+          "title": "max (k2, s1) → blur [1,4,6,4,1]/16 → keep every 2nd",
+          "value": "max-blur-pool-bin5"
+        }
+      ],
+      "default": "max-pool",
+      "label": "Operator A",
+      "name": "opA",
+      "type": "enum"
+    },
+    {
+      "choices": [
+        {
+          "label": "MaxPool (k2, s2)",
+          "title": "max over 2 samples, then keep every 2nd",
+          "value": "max-pool"
+        },
+        {
+          "label": "AvgPool (k2, s2)",
+          "title": "mean over 2 samples, then keep every 2nd",
+          "value": "avg-pool"
+        },
+        {
+          "label": "Subsample (s2)",
+          "title": "keep every 2nd sample",
+          "value": "subsample"
+        },
+        {
+          "label": "Max (k2, s1)",
+          "title": "max over 2 samples at stride 1 (no subsampling)",
+          "value": "dense-max"
+        },
+        {
+          "label": "MaxBlurPool Rect-2",
+          "title": "max (k2, s1) → blur [1,1]/2 → keep every 2nd",
+          "value": "max-blur-pool-rect2"
+        },
+        {
+          "label": "MaxBlurPool Tri-3",
+          "title": "max (k2, s1) → blur [1,2,1]/4 → keep every 2nd",
+          "value": "max-blur-pool-tri3"
+        },
+        {
+          "label": "MaxBlurPool Bin-5",
+          "title": "max (k2, s1) → blur [1,4,6,4,1]/16 → keep every 2nd",
+          "value": "max-blur-pool-bin5"
+        }
+      ],
+      "default": "max-blur-pool-bin5",
+      "label": "Operator B",
+      "name": "opB",
+      "type": "enum"
+    },
+    {
+      "default": "zoneplate",
+      "label": "Image",
+      "name": "image",
+      "note": "an uploaded image stays on your machine, so a link cannot carry it",
+      "type": "dynamic"
+    },
+    {
+      "choices": [
+        {
+          "label": "Subsample",
+          "title": "Keep every 2nd pixel (twice for ×4); with a blur: BlurPool",
+          "value": "subsample"
+        },
+        {
+          "label": "MaxPool",
+          "title": "MaxPool(k2, s2) (twice for ×4); with a blur: MaxBlurPool",
+          "value": "max"
+        }
+      ],
+      "default": "subsample",
+      "label": "Downsample by",
+      "name": "downsampler",
+      "type": "enum"
+    }
+  ],
   "shift": [
     {
       "default": "digits-maxpool",
