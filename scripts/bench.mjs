@@ -1,6 +1,6 @@
-// The speed benchmark: every shipped model on the same seeded workload (src/benchmark.rs),
-// natively and in headless Chromium's worker, side by side as a ratio. A benchmark, not a test:
-// it asserts nothing about speed, it measures.
+// The speed benchmark: every shipped model on the same seeded workload (src/benchmark.rs), timed
+// by the same `benchmark` lab (src/labs/benchmark.rs) natively and in headless Chromium's worker,
+// side by side as a ratio. A benchmark, not a test: it asserts nothing about speed, it measures.
 //   node scripts/bench.mjs [--batch N] [--repeats N]     (scripts/bench.sh builds first)
 // Prints a Markdown table: median milliseconds per batch and browser ÷ native, with the
 // difference of the two runs' output sums (the same work was done) and the geometric mean.
@@ -16,18 +16,18 @@ export function nativeBench({ batch, repeats, seed = 0, models = [] }) {
   return runNative(args).models;
 }
 
-// In a page served from the repository: a worker of its own runs the `benchmark` handler.
+// In a page served from the repository: a worker of its own runs the `benchmark` lab, the same
+// job as `shiftlab bench` (models by manifest id; all of them when none are named).
 export function browserBench(page, { batch, repeats, seed = 0, models = [] }) {
   return page.evaluate(
     async ({ batch, repeats, seed, only }) => {
       const { WorkerClient } = await import('/www/worker-client.js');
-      const { loadManifest, modelRef } = await import('/www/models.js');
+      const { loadManifest } = await import('/www/models.js');
       const { manifest } = await loadManifest();
-      const chosen = manifest.models.filter((m) => only.length === 0 || only.includes(m.id));
+      const ids = manifest.models.map((m) => m.id).filter((id) => only.length === 0 || only.includes(id));
       const client = new WorkerClient();
       try {
-        const refs = chosen.map((m) => ({ id: m.id, ref: { ...modelRef(m), probes: [] } }));
-        return await client.call('benchmark', { models: refs, batch, repeats, seed });
+        return (await client.run('benchmark', { models: ids, batch, repeats, seed })).models;
       } finally {
         client.worker.terminate();
       }

@@ -1,8 +1,8 @@
 //! The speed benchmark's workload, defined once for the native and the browser
 //! runs so that their times compare like for like: one model on a seeded batch
 //! of standard-normal inputs of its own shapes, without probe layers. The clock
-//! is the caller's (`std::time::Instant` natively, `performance.now()` in the
-//! worker), so the core stays free of clocks.
+//! is the platform's monotonic one (`std::time::Instant` natively,
+//! `performance.now()` in the worker); the benchmark lab is its only user.
 
 use crate::model::ProbeModel;
 use crate::rng::Rng;
@@ -47,6 +47,44 @@ impl Workload {
         let inputs: Vec<&[f32]> = self.inputs.iter().map(Vec::as_slice).collect();
         let run = model.run(&inputs, self.batch)?;
         Ok(run.output.data.iter().map(|&v| f64::from(v)).sum())
+    }
+}
+
+/// Milliseconds since a start, on the platform's monotonic clock.
+pub struct Stopwatch {
+    #[cfg(not(target_arch = "wasm32"))]
+    start: std::time::Instant,
+    #[cfg(target_arch = "wasm32")]
+    start: f64,
+}
+
+#[cfg(target_arch = "wasm32")]
+mod clock {
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen]
+    extern "C" {
+        /// `performance.now()` of the window or worker the core runs in.
+        #[wasm_bindgen(js_namespace = performance, js_name = now)]
+        pub fn now() -> f64;
+    }
+}
+
+impl Stopwatch {
+    pub fn start() -> Stopwatch {
+        Stopwatch {
+            #[cfg(not(target_arch = "wasm32"))]
+            start: std::time::Instant::now(),
+            #[cfg(target_arch = "wasm32")]
+            start: clock::now(),
+        }
+    }
+
+    pub fn elapsed_ms(&self) -> f64 {
+        #[cfg(not(target_arch = "wasm32"))]
+        return self.start.elapsed().as_secs_f64() * 1e3;
+        #[cfg(target_arch = "wasm32")]
+        return clock::now() - self.start;
     }
 }
 

@@ -42,18 +42,19 @@ mod cli {
         /// Write the page files generated from the Rust labs (settings, colour bars,
         /// TypeScript declarations) under www/generated/.
         Generate,
-        /// Time the shipped models natively (median ms per batch) and print JSON; the
-        /// browser half of the comparison is scripts/bench.mjs.
+        /// Time the shipped models natively (median ms per batch) and print JSON: the
+        /// `benchmark` lab's result; the browser half of the comparison
+        /// (scripts/bench.mjs) runs the same lab in the worker.
         Bench(Bench),
     }
 
     #[derive(clap::Args)]
     struct Bench {
         /// Items per run.
-        #[arg(long, default_value_t = 8)]
+        #[arg(long, default_value_t = shiftlab::labs::benchmark::DEFAULT_BATCH)]
         batch: usize,
         /// Timed runs per model, after two untimed ones.
-        #[arg(long, default_value_t = 20)]
+        #[arg(long, default_value_t = shiftlab::labs::benchmark::DEFAULT_REPEATS)]
         repeats: usize,
         /// Seed of the inputs.
         #[arg(long, default_value_t = 0)]
@@ -137,46 +138,30 @@ mod cli {
         Ok(())
     }
 
+    /// The `benchmark` lab on every chosen model (all of the manifest's by default).
     fn bench(args: &Bench) -> Result<()> {
-        use shiftlab::benchmark::{Workload, median};
-        use shiftlab::model::ProbeModel;
-        use std::time::Instant;
-        if args.repeats == 0 {
-            return Err(err!("--repeats must be at least 1"));
-        }
-        let lib = shiftlab::library::Library::of_this_crate()?;
-        let mut rows = Vec::new();
-        for entry in &lib.manifest.models {
-            if !args.models.is_empty() && !args.models.contains(&entry.id) {
-                continue;
-            }
-            let model = ProbeModel::load(&lib.onnx(&entry.id)?, &entry.input_shapes(), &[])?;
-            let work = Workload::new(&entry.input_shapes(), args.batch, args.seed)?;
-            let checksum = work.run(&model)?;
-            work.run(&model)?;
-            let times = (0..args.repeats)
-                .map(|_| {
-                    let start = Instant::now();
-                    work.run(&model)?;
-                    Ok(start.elapsed().as_secs_f64() * 1e3)
-                })
-                .collect::<Result<Vec<_>>>()?;
-            rows.push(serde_json::json!({
-                "id": entry.id,
-                "medianMs": median(&times)?,
-                "checksum": checksum,
-            }));
-        }
-        if rows.is_empty() {
-            return Err(err!("no model matches --models {:?}", args.models));
-        }
-        let report = serde_json::json!({
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let models = if args.models.is_empty() {
+            let assets = shiftlab::lab::Assets::open(root)?;
+            assets
+                .manifest()
+                .models
+                .iter()
+                .map(|m| m.id.clone())
+                .collect()
+        } else {
+            args.models.clone()
+        };
+        let request = serde_json::json!({
+            "models": models,
             "batch": args.batch,
             "repeats": args.repeats,
             "seed": args.seed,
-            "models": rows,
         });
-        println!("{report}");
+        println!(
+            "{}",
+            shiftlab::lab::run_from_disk(root, "benchmark", request)?
+        );
         Ok(())
     }
 

@@ -16,6 +16,7 @@ use ts_rs::TS;
 /// What a window reads beyond the ends of the signal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
+#[ts(rename = "PoolBoundary")]
 pub enum Boundary {
     /// Zeros. For max pooling of non-negative signals this equals ignoring them.
     Zero,

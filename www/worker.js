@@ -9,10 +9,8 @@
 // request is self-contained and the big buffers cross the thread boundary once.
 
 import { download, imageFor } from './compute/assets.js';
-import { poolingHandlers } from './compute/pooling.js';
 import { coordconvHandlers } from './compute/coordconv.js';
 import { siameseHandlers } from './compute/siamese.js';
-import { benchmarkHandlers } from './compute/benchmark.js';
 
 class Cancelled extends Error {
   constructor() {
@@ -126,11 +124,9 @@ const HANDLERS = {
   layout,
   shards,
   merge,
-  ...poolingHandlers,
   ...coordconvHandlers,
   ...siameseHandlers,
-  ...benchmarkHandlers,
-  // Decodes (and caches) an image; answers its size, or the decoder's message.
+  // Decodes (and caches) an image; answers its size, or the decoder's message (storeUpload).
   async loadImage({ image }, job, core) {
     const { width, height } = await imageFor(core, image);
     return { width, height };

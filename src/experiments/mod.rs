@@ -7,7 +7,6 @@
 //! that compare the page's numbers with native ones.
 
 pub mod coordconv;
-pub mod pooling_lab;
 pub mod siamese_lab;
 
 use crate::library::Library;
@@ -23,7 +22,6 @@ pub(crate) fn options<T: DeserializeOwned>(value: Value, what: &str) -> Result<T
 /// images by their path in the repository.
 pub fn run_native(lib: &Library, name: &str, opts: Value) -> Result<Value> {
     match name {
-        "pooling" => pooling_lab::native(lib, opts),
         "coordconv" => coordconv::native(lib, opts),
         "siamese" => siamese_lab::native(lib, opts),
         other => Err(err!("unknown experiment \"{other}\"")),

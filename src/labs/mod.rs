@@ -12,8 +12,11 @@ macro_rules! labs {
 
 labs! {
     shift::Shift,
+    pooling::Pooling,
     sweep::Sweep,
     layers::Layers,
     position::Position,
     borders::Borders,
+    // Last, and not in www/labs/index.js: the speed benchmark has no page view.
+    benchmark::Benchmark,
 }

@@ -13,10 +13,8 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
-mod benchmark;
 mod coordconv;
 mod job;
-mod pooling_lab;
 mod siamese_lab;
 
 pub(crate) type JsResult<T> = Result<T, JsError>;

@@ -4,7 +4,8 @@
 import { fileURLToPath } from 'node:url';
 import { assert, assertEqual, canvasHasContent, nativeExperiment } from './harness.mjs';
 
-const native = (options) => nativeExperiment('pooling', options);
+// The request the page sends for the 1-D view, through `shiftlab experiment pooling`.
+const native = ({ signal, boundary }) => nativeExperiment('pooling', { job: 'signal', signal, boundary });
 
 // As the page prints numbers (www/labs/pooling.js).
 const formatValue = (v) => (Number.isInteger(v) ? String(v) : String(Number(v.toFixed(3))));

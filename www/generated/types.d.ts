@@ -1,79 +1,22 @@
 // Generated from the Rust types by `shiftlab generate`; do not edit (a test checks it).
 
-export type BordersAccuracyRequest = { models: Array<string>, sets: Array<BordersRedGreenSet>, 
+export type BenchmarkRequest = { 
 /**
- * Predictions kept of the first images of each set (for the examples).
+ * Manifest ids of the models to time, in this order.
  */
-keep: number, };
+models: Array<string>, batch: number, repeats: number, seed: number, };
 
-export type BordersAccuracyResult = { models: Array<BordersModelAccuracy>, };
+export type BenchmarkResult = { batch: number, repeats: number, seed: number, models: Array<BenchmarkRow>, };
 
-export type BordersCoverage = { n: number, 
+export type BenchmarkRow = { id: string, 
 /**
- * The map in viridis from 0 to its maximum.
+ * Median milliseconds per run of the whole batch.
  */
-heatmap: Heatmap, min: number, max: number, corner: number, centre: number, 
+medianMs: number, 
 /**
- * `corner / centre`: 1 when the border is seen as often as the middle.
+ * Sum of the outputs of one run: equal sums mean the same work was done.
  */
-cornerToCentre: number, };
-
-export type BordersCoverageOptions = { 
-/**
- * Side of the square input.
- */
-n: number, 
-/**
- * Kernel side.
- */
-k: number, layers: number, padding: Padding, 
-/**
- * What padded positions read: zeros, or a copy of a pixel (circular, reflect).
- */
-boundary: Boundary, };
-
-export type BordersCoverageRequest = { maps: Array<BordersCoverageOptions>, };
-
-export type BordersCoverageResult = { maps: Array<BordersCoverage>, };
-
-export type BordersExamples = { images: Array<Image>, labels: Array<number>, };
-
-export type BordersExamplesRequest = { sets: Array<BordersRedGreenSet>, count: number, };
-
-export type BordersExamplesResult = { sets: Array<BordersExamples>, };
-
-export type BordersModelAccuracy = { 
-/**
- * Percent per set.
- */
-accuracies: Array<number>, 
-/**
- * The first `keep` predictions per set.
- */
-predictions: Array<Array<number>>, };
-
-export type BordersRedGreenSet = { 
-/**
- * `similar` or `dissimilar` (or `train`).
- */
-split: string, 
-/**
- * Size of the whole test set and the generator seed: the same pair gives
- * the same images here, natively and in training.
- */
-n: number, seed: number, 
-/**
- * Black pixels added on every side (`add_black_border`).
- */
-border: number, 
-/**
- * Diagonal shift `(d, d)` of the bordered image, black coming in.
- */
-shift: number, };
-
-export type BordersRequest = { "job": "coverage" } & BordersCoverageRequest | { "job": "examples" } & BordersExamplesRequest | { "job": "accuracy" } & BordersAccuracyRequest;
-
-export type Boundary = "zero" | "circular" | "reflect";
+checksum: number, };
 
 export type Choice = { value: string, label: string, 
 /**
@@ -87,137 +30,59 @@ export type Heatmap = { width: number, height: number, rgba: Uint8Array, lo: num
 
 export type Image = { width: number, height: number, rgba: Uint8Array, };
 
-export type LayersGrid = { name: string, stride: number, 
-/**
- * Mean cosine distance at each (Δy, Δx), row-major, period × period.
- */
-grid: Array<number>, 
-/**
- * Mean over the grid and the images.
- */
-mean: number, };
+export type PoolBoundary = "zero" | "circular" | "reflect";
 
-export type LayersModel = { model: string, 
-/**
- * One map per layer, period × period: the negated grid in magma over
- * [−hi, 0], so that large distances are dark.
- */
-maps: Array<Heatmap>, images: number, period: number, layers: Array<LayersGrid>, };
+export type PoolingDownsampler = "subsample" | "max";
 
-export type LayersRequest = { 
+export type PoolingImageRow = { label: string, 
 /**
- * Manifest ids of models with probes and a held-out set (the page sends A and B).
+ * One image per factor of `FACTORS`.
  */
-models: Array<string>, count: number, };
+images: Array<Image>, };
 
-export type LayersResult = { models: Array<LayersModel>, 
+export type PoolingImagesResult = { source: Image, 
 /**
- * The largest distance of any grid of any model: the maps' common scale
- * (at least 1e-6).
+ * Without a blur first, then one row per blur of `BLURS`.
  */
-hi: number, };
+rows: Array<PoolingImageRow>, };
 
-export type Padding = "Valid" | "Same" | "Full";
+export type PoolingOperator = { id: PoolingOperatorId, label: string, stride: number, 
+/**
+ * `outputs[s] = op(shift(x, s))` for `s = 0 .. n`.
+ */
+outputs: Array<Array<number>>, 
+/**
+ * `errors[s]`: see `pooling::equivariance_error`.
+ */
+errors: Array<number>, 
+/**
+ * Mean of `errors` over the shifts 1 .. n (shift 0 is always exact).
+ */
+meanError: number, steps: Array<PoolingStep>, };
 
-export type PositionHandConvolution = { outputs: [PositionHandGrid, PositionHandGrid], 
-/**
- * The output of the background without any object.
- */
-blank: PositionHandGrid, 
-/**
- * `max − min` of `blank`: 0 when a uniform input gives a uniform output,
- * i.e. the convolution itself marks no position; zero padding of a
- * non-black background makes the border stand out.
- */
-blankRange: number, };
+export type PoolingOperatorId = "max-pool" | "avg-pool" | "subsample" | "dense-max" | "max-blur-pool-rect2" | "max-blur-pool-tri3" | "max-blur-pool-bin5";
 
-export type PositionHandGrid = { side: number, values: Array<number>, zeros: number, 
+export type PoolingRequest = { "job": "signal", signal: Array<number>, boundary: PoolBoundary, } | { "job": "images", 
 /**
- * Viridis from 0 to 1 (inputs) or to the test's `hi` (outputs).
+ * Asset key of the image; absent: the generated zone plate.
  */
-heatmap: Heatmap, };
+image?: string, downsampler: PoolingDownsampler, };
 
-export type PositionHandKernel = "box" | "tent";
+export type PoolingSignalResult = { 
+/**
+ * `shifts[s] = shift(x, s)`, circular, content moving right.
+ */
+shifts: Array<Array<number>>, operators: Array<PoolingOperator>, };
 
-export type PositionHandRequest = { 
+export type PoolingStep = { label: string, 
 /**
- * Side of the square input grid.
+ * `outputs[s]`: the step's output when the input is shifted by `s`.
  */
-n: number, 
+outputs: Array<Array<number>>, 
 /**
- * Side of the square object.
+ * Equivariance error of the operator up to and including this step, per shift.
  */
-object: number, 
-/**
- * Top-left corners `[x, y]` of the object in the two inputs.
- */
-at: [[number, number], [number, number]], kernel: PositionHandKernel, 
-/**
- * Value of every pixel outside the object (the object is 1).
- */
-background: number, };
-
-export type PositionHandTest = { inputs: [PositionHandGrid, PositionHandGrid], n: number, 
-/**
- * No padding: an `(n − 2) × (n − 2)` output.
- */
-valid: PositionHandConvolution, 
-/**
- * Zero padding 1: an `n × n` output.
- */
-zeroPadded: PositionHandConvolution, 
-/**
- * Top of the outputs' shared colour scale: the largest output value, at least 1.
- */
-hi: number, };
-
-export type PositionMap = "H" | "V" | "G" | "HS" | "VS";
-
-export type PositionReadout = { 
-/**
- * Side of the target and predicted maps.
- */
-side: number, 
-/**
- * The target over [0, 1].
- */
-targetMap: Heatmap, 
-/**
- * Mean SPC and MAE over every held-out crop.
- */
-spc: number, mae: number, 
-/**
- * The first held-out crop, as the encoder saw it, and its predicted map.
- */
-exampleInput: Image, example: PositionScored, black: PositionScored, white: PositionScored, noise: PositionScored, 
-/**
- * `[c, h, w]` of the layer before resizing.
- */
-featureShape: Array<number>, trainRows: number, };
-
-export type PositionReadoutRequest = { 
-/**
- * Manifest ids of the encoders, read out in turn.
- */
-models: Array<string>, 
-/**
- * Asset keys of the photos the readout is fitted on, and tested on.
- */
-trainImages: Array<string>, testImages: Array<string>, 
-/**
- * Display name of a probe every encoder has.
- */
-layer: string, target: PositionMap, grid: number, kernel: number, lambda: number, trainCrops: number, testCrops: number, seed: number, };
-
-export type PositionReadoutResult = { encoders: Array<PositionReadout>, };
-
-export type PositionRequest = { "job": "hand" } & PositionHandRequest | { "job": "readout" } & PositionReadoutRequest;
-
-export type PositionScored = { 
-/**
- * The predicted map over [0, 1].
- */
-heatmap: Heatmap, spc: number, mae: number, };
+errors: Array<number>, meanError: number, };
 
 export type Setting = { name: string, 
 /**
@@ -268,76 +133,4 @@ preview: Image, probs: Array<number>, top1: number,
  * The first channels stacked top to bottom; both sides share one scale.
  */
 features: Heatmap, };
-
-export type SweepCurve = { transforms: Array<SweepTransform>, previews: Array<Image>, summary: SweepSummary, grid: Heatmap | null, };
-
-export type SweepCurveRequest = { 
-/**
- * Manifest id of a classifier.
- */
-model: string, 
-/**
- * Asset key of the image.
- */
-image: string, mode: ShiftMode, direction: SweepDirection, 
-/**
- * Largest |shift| in pixels (shift sweeps).
- */
-range: number, scaleMin: number, scaleMax: number, scaleSteps: number, };
-
-export type SweepDirection = "horizontal" | "vertical" | "diagonal" | "grid" | "scale";
-
-export type SweepMetrics = { images: number, consistency: number, pTop1Change: number, mac: number, };
-
-export type SweepMetricsRequest = { model: string, image?: string, count?: number, mode: ShiftMode, 
-/**
- * Consistency shifts are uniform in ±range.
- */
-range: number, pairs: number, seed: number, 
-/**
- * Diagonal steps of P(top-1 change) and MAC.
- */
-steps: number, };
-
-export type SweepRequest = { "job": "sweep" } & SweepCurveRequest | { "job": "step" } & SweepStepRequest | { "job": "metrics" } & SweepMetricsRequest;
-
-export type SweepStep = { 
-/**
- * The shifted input as the model sees it.
- */
-preview: Image, 
-/**
- * Feature shape `[c, h, w]` of the layer.
- */
-shape: Array<number>, 
-/**
- * Channels shown in `features` and `difference`, stacked top to bottom.
- */
-channels: number, features: Heatmap, difference: Heatmap, meanAbs: number, cosineDistance: number, 
-/**
- * False when the shift is not a multiple of the stride (the compensation rounds).
- */
-exact: boolean, };
-
-export type SweepStepRequest = { model: string, image: string, mode: ShiftMode, dx: number, dy: number, 
-/**
- * Display name of one of the model's probes.
- */
-layer: string, };
-
-export type SweepSummary = { referenceClass: number, 
-/**
- * Index of the untransformed input in the sweep (the first one if absent).
- */
-referenceIndex: number, top1: Array<number>, top1Prob: Array<number>, referenceProb: Array<number>, 
-/**
- * Steps whose top-1 differs from the reference class.
- */
-differsFromReference: number, 
-/**
- * P(top-1 change) between consecutive steps; `None` for a 2-D grid.
- */
-pChangeAlong: number | null, };
-
-export type SweepTransform = { "kind": "shift", dx: number, dy: number, } | { "kind": "scale", scale: number, };
 

@@ -1,14 +1,17 @@
-//! Lab 1 — pooling and aliasing (Zhang 2019). A 1-D signal at every circular
-//! shift through each pooling operator, with each operator's equivariance
-//! error and the outputs of its single-purpose steps (max | blur | subsample);
-//! and an image downsampled ×2 and ×4 with and without each blur.
+//! Lab 2, pooling — pooling and aliasing (Zhang 2019). A 1-D signal at every
+//! circular shift through each pooling operator, with each operator's
+//! equivariance error and the outputs of its single-purpose steps (max | blur |
+//! subsample) (job `signal`); and an image downsampled ×2 and ×4 with and
+//! without each blur (job `images`).
 
 use crate::imaging::{Image, fit, planes_to_image, to_planes};
+use crate::lab::{Assets, Experiment, Job, Setting, once};
 use crate::pooling::{
     BLURS, Blur, Boundary, Pool, apply_chain_1d, chain_equivariance_error, shift_1d,
 };
 use crate::{Result, Tensor, err};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// Longest signal the lab accepts: every shift of it is shown at once.
 pub const MAX_SIGNAL: usize = 32;
@@ -17,9 +20,15 @@ pub const MAX_IMAGE_SIDE: usize = 256;
 /// Side of the generated zone plate, the size of the bundled photos.
 pub const ZONE_PLATE_SIDE: usize = 192;
 
+/// The signal of the page's default view (the article's seed).
+pub const SEED_SIGNAL: &str = "0,0,1,1,0,0,1,1,0,0";
+/// The setting `image` that names the generated zone plate (sent as no image).
+pub const ZONE_PLATE: &str = "zoneplate";
+
 /// The operators the lab compares, by the names the page and its links use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
+#[ts(rename = "PoolingOperatorId")]
 pub enum Operator {
     MaxPool,
     AvgPool,
@@ -50,6 +59,32 @@ impl Operator {
             Operator::MaxBlurPoolRect2 => max_blur_pool(Blur::Rect2),
             Operator::MaxBlurPoolTri3 => max_blur_pool(Blur::Tri3),
             Operator::MaxBlurPoolBin5 => max_blur_pool(Blur::Bin5),
+        }
+    }
+
+    /// The name the page, its links and the results use.
+    pub fn id(self) -> &'static str {
+        match self {
+            Operator::MaxPool => "max-pool",
+            Operator::AvgPool => "avg-pool",
+            Operator::Subsample => "subsample",
+            Operator::DenseMax => "dense-max",
+            Operator::MaxBlurPoolRect2 => "max-blur-pool-rect2",
+            Operator::MaxBlurPoolTri3 => "max-blur-pool-tri3",
+            Operator::MaxBlurPoolBin5 => "max-blur-pool-bin5",
+        }
+    }
+
+    /// What the operator does, step by step (the control's tooltip).
+    pub fn title(self) -> &'static str {
+        match self {
+            Operator::MaxPool => "max over 2 samples, then keep every 2nd",
+            Operator::AvgPool => "mean over 2 samples, then keep every 2nd",
+            Operator::Subsample => "keep every 2nd sample",
+            Operator::DenseMax => "max over 2 samples at stride 1 (no subsampling)",
+            Operator::MaxBlurPoolRect2 => "max (k2, s1) → blur [1,1]/2 → keep every 2nd",
+            Operator::MaxBlurPoolTri3 => "max (k2, s1) → blur [1,2,1]/4 → keep every 2nd",
+            Operator::MaxBlurPoolBin5 => "max (k2, s1) → blur [1,4,6,4,1]/16 → keep every 2nd",
         }
     }
 
@@ -88,15 +123,10 @@ pub fn blur_label(blur: Blur) -> &'static str {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SignalOptions {
-    pub signal: Vec<f32>,
-    pub boundary: Boundary,
-}
-
 /// One step of an operator and what it outputs at every shift.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "PoolingStep")]
 pub struct StepResult {
     pub label: String,
     /// `outputs[s]`: the step's output when the input is shifted by `s`.
@@ -106,8 +136,9 @@ pub struct StepResult {
     pub mean_error: f32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "PoolingOperator")]
 pub struct OperatorResult {
     pub id: Operator,
     pub label: &'static str,
@@ -121,8 +152,10 @@ pub struct OperatorResult {
     pub steps: Vec<StepResult>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// The result of job `signal`.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "PoolingSignalResult")]
 pub struct SignalLab {
     /// `shifts[s] = shift(x, s)`, circular, content moving right.
     pub shifts: Vec<Vec<f32>>,
@@ -188,43 +221,43 @@ fn operator_result(
     })
 }
 
-pub fn signal_lab(opts: &SignalOptions) -> Result<SignalLab> {
-    check_signal(&opts.signal)?;
-    let shifts: Vec<Vec<f32>> = (0..opts.signal.len() as isize)
-        .map(|s| shift_1d(&opts.signal, s))
+/// Every circular shift of `signal` through every operator.
+pub fn signal_lab(signal: &[f32], boundary: Boundary) -> Result<SignalLab> {
+    check_signal(signal)?;
+    let shifts: Vec<Vec<f32>> = (0..signal.len() as isize)
+        .map(|s| shift_1d(signal, s))
         .collect();
     let operators = Operator::ALL
         .iter()
-        .map(|&op| operator_result(op, &shifts, opts.boundary))
+        .map(|&op| operator_result(op, &shifts, boundary))
         .collect::<Result<_>>()?;
     Ok(SignalLab { shifts, operators })
 }
 
 /// What the 2-D view downsamples with: plain subsampling against blur →
 /// subsample (BlurPool), or MaxPool against MaxBlurPool.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
+#[ts(rename = "PoolingDownsampler")]
 pub enum Downsampler {
     Subsample,
     Max,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ImageOptions {
-    pub downsampler: Downsampler,
-}
-
 /// The factors the 2-D view shows.
 pub const FACTORS: [usize; 2] = [2, 4];
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(rename = "PoolingImageRow")]
 pub struct ImageRow {
     pub label: String,
     /// One image per factor of `FACTORS`.
     pub images: Vec<Image>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// The result of job `images`.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(rename = "PoolingImagesResult")]
 pub struct ImageLab {
     pub source: Image,
     /// Without a blur first, then one row per blur of `BLURS`.
@@ -255,7 +288,7 @@ fn bounded(img: &Image) -> Image {
 
 /// Downsample an image ×2 and ×4 (repeated ×2 steps, as a network's stack of
 /// pooling layers does), Zhang's reflect padding at the borders.
-pub fn image_lab(img: &Image, opts: &ImageOptions) -> Result<ImageLab> {
+pub fn image_lab(img: &Image, downsampler: Downsampler) -> Result<ImageLab> {
     if img.width < 4 || img.height < 4 {
         return Err(err!(
             "the image is {}×{}; the ×4 view needs at least 4×4 pixels",
@@ -266,7 +299,7 @@ pub fn image_lab(img: &Image, opts: &ImageOptions) -> Result<ImageLab> {
     let source = bounded(img);
     let planes = to_planes(&source, 3);
     let row = |blur: Option<Blur>| -> Result<ImageRow> {
-        let step = halving(opts.downsampler, blur);
+        let step = halving(downsampler, blur);
         let mut current: Tensor = planes.clone();
         let mut images = Vec::new();
         let mut factor = 1;
@@ -310,138 +343,120 @@ pub fn zone_plate(side: usize) -> Image {
     }
 }
 
-/// The 1-D numbers for `shiftlab experiment pooling '{"signal":[...],"boundary":"circular"}'`.
-pub fn native(
-    _lib: &crate::library::Library,
-    opts: serde_json::Value,
-) -> Result<serde_json::Value> {
-    let opts: SignalOptions = super::options(opts, "pooling")?;
-    serde_json::to_value(signal_lab(&opts)?).map_err(|e| err!("cannot serialise the result: {e}"))
+pub struct Pooling;
+
+/// What the page and `shiftlab experiment pooling` send.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, TS)]
+#[serde(tag = "job", rename_all = "camelCase")]
+#[ts(rename = "PoolingRequest")]
+pub enum Request {
+    /// Every shift of `signal` through every operator.
+    Signal { signal: Vec<f32>, boundary: Boundary },
+    /// An image downsampled ×2 and ×4 without and with each blur.
+    #[serde(rename_all = "camelCase")]
+    Images {
+        /// Asset key of the image; absent: the generated zone plate.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        image: Option<String>,
+        downsampler: Downsampler,
+    },
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+const BOUNDARY_CHOICES: [(&str, &str, &str); 2] = [
+    (
+        "circular",
+        "Circular",
+        "Windows that run past an end read the other end: the signal repeats",
+    ),
+    (
+        "zero",
+        "Zero",
+        "Windows that run past an end read zeros",
+    ),
+];
 
-    fn lab(signal: &[f32], boundary: Boundary) -> SignalLab {
-        signal_lab(&SignalOptions {
-            signal: signal.to_vec(),
-            boundary,
+const DOWNSAMPLER_CHOICES: [(&str, &str, &str); 2] = [
+    (
+        "subsample",
+        "Subsample",
+        "Keep every 2nd pixel (twice for ×4); with a blur: BlurPool",
+    ),
+    (
+        "max",
+        "MaxPool",
+        "MaxPool(k2, s2) (twice for ×4); with a blur: MaxBlurPool",
+    ),
+];
+
+fn operator_choices() -> Vec<(&'static str, &'static str, &'static str)> {
+    Operator::ALL
+        .iter()
+        .map(|op| (op.id(), op.label(), op.title()))
+        .collect()
+}
+
+impl Experiment for Pooling {
+    const ID: &'static str = "pooling";
+    type Request = Request;
+
+    fn settings() -> Vec<Setting> {
+        let operators = operator_choices();
+        vec![
+            Setting::dynamic("signal", "Signal", Some(SEED_SIGNAL)),
+            Setting::choice("boundary", "Boundary", &BOUNDARY_CHOICES, "circular"),
+            Setting::int(
+                "shift",
+                "Shift (→ right, circular)",
+                (0, MAX_SIGNAL as i64 - 1),
+                1,
+            ),
+            Setting::choice("opA", "Operator A", &operators, Operator::MaxPool.id()),
+            Setting::choice(
+                "opB",
+                "Operator B",
+                &operators,
+                Operator::MaxBlurPoolBin5.id(),
+            ),
+            Setting::dynamic("image", "Image", Some(ZONE_PLATE))
+                .note("an uploaded image stays on your machine, so a link cannot carry it"),
+            Setting::choice(
+                "downsampler",
+                "Downsample by",
+                &DOWNSAMPLER_CHOICES,
+                "subsample",
+            ),
+        ]
+    }
+
+    fn assets(request: &Request, _assets: &Assets) -> Result<Vec<String>> {
+        Ok(match request {
+            Request::Images {
+                image: Some(key), ..
+            } => vec![key.clone()],
+            _ => Vec::new(),
         })
-        .unwrap()
     }
 
-    fn op(lab: &SignalLab, id: Operator) -> &OperatorResult {
-        lab.operators.iter().find(|o| o.id == id).unwrap()
+    fn plan(request: Request, assets: &Assets) -> Result<Box<dyn Job>> {
+        Ok(match request {
+            Request::Signal { signal, boundary } => {
+                check_signal(&signal)?;
+                once(move || signal_lab(&signal, boundary))
+            }
+            Request::Images { image, downsampler } => {
+                let image = match image {
+                    Some(key) => assets.image(&key)?,
+                    None => std::rc::Rc::new(zone_plate(ZONE_PLATE_SIDE)),
+                };
+                once(move || image_lab(&image, downsampler))
+            }
+        })
     }
 
-    #[test]
-    fn the_seed_numbers() {
-        let seed = lab(&[0., 0., 1., 1., 0., 0., 1., 1., 0., 0.], Boundary::Zero);
-        assert_eq!(
-            op(&seed, Operator::MaxPool).outputs[0],
-            [0., 1., 0., 1., 0.]
-        );
-        let circular = lab(&[0., 0., 1., 1., 0., 0., 1., 1.], Boundary::Circular);
-        let max_pool = op(&circular, Operator::MaxPool);
-        assert_eq!(max_pool.outputs[0], [0., 1., 0., 1.]);
-        assert_eq!(max_pool.outputs[1], [1., 1., 1., 1.]);
-        assert_eq!(max_pool.errors, [0., 0.5, 0., 0.5, 0., 0.5, 0., 0.5]);
-        assert_eq!(circular.shifts[1], [1., 0., 0., 1., 1., 0., 0., 1.]);
-    }
-
-    #[test]
-    fn subsampling_not_max_breaks_equivariance() {
-        let circular = lab(&[0., 0., 1., 1., 0., 0., 1., 1.], Boundary::Circular);
-        assert_eq!(op(&circular, Operator::DenseMax).mean_error, 0.0);
-        // Subsampling this period-4 signal happens to give shifted copies; a
-        // generic signal shows its error on its own.
-        assert_eq!(op(&circular, Operator::Subsample).mean_error, 0.0);
-        let generic = lab(&[0., 2., 5., 1., 0., 3., 3., 0.], Boundary::Circular);
-        assert!(op(&generic, Operator::Subsample).mean_error > 0.5);
-        assert_eq!(op(&generic, Operator::DenseMax).mean_error, 0.0);
-        let steps = &op(&circular, Operator::MaxPool).steps;
-        assert_eq!(steps.len(), 2);
-        assert_eq!(steps[0].label, "max k2 s1");
-        assert_eq!(steps[0].mean_error, 0.0);
-        assert_eq!(steps[0].outputs[0], [0., 1., 1., 1., 0., 1., 1., 1.]);
-        assert_eq!(steps[1].label, "subsample s2");
-        // Errors at odd shifts 0.5, 0 at even: mean over shifts 1..7 = 2/7.
-        assert!((steps[1].mean_error - 2.0 / 7.0).abs() < 1e-6);
-        assert_eq!(
-            steps[1].mean_error,
-            op(&circular, Operator::MaxPool).mean_error
-        );
-        let bin5 = op(&circular, Operator::MaxBlurPoolBin5);
-        assert_eq!(bin5.steps.len(), 3);
-        assert_eq!(bin5.steps[1].mean_error, 0.0);
-        // Hand values: [0.625, 0.875, 0.625, 0.875] vs [0.75; 4] → error 0.125 at odd shifts.
-        assert!(
-            (bin5.mean_error - 0.5 / 7.0).abs() < 1e-6,
-            "{}",
-            bin5.mean_error
-        );
-        assert!(bin5.mean_error < op(&circular, Operator::MaxPool).mean_error);
-    }
-
-    #[test]
-    fn bad_signals_are_refused() {
-        let bad = |signal: Vec<f32>| {
-            signal_lab(&SignalOptions {
-                signal,
-                boundary: Boundary::Zero,
-            })
-            .is_err()
-        };
-        assert!(bad(vec![1.0]));
-        assert!(bad(vec![0.0; MAX_SIGNAL + 1]));
-        assert!(bad(vec![0.0, f32::NAN]));
-    }
-
-    #[test]
-    fn image_rows_have_the_right_sizes_and_blur_removes_zone_plate_aliasing() {
-        let plate = zone_plate(64);
-        let view = image_lab(
-            &plate,
-            &ImageOptions {
-                downsampler: Downsampler::Subsample,
-            },
-        )
-        .unwrap();
-        assert_eq!(view.rows.len(), 1 + BLURS.len());
-        for row in &view.rows {
-            assert_eq!((row.images[0].width, row.images[0].height), (32, 32));
-            assert_eq!((row.images[1].width, row.images[1].height), (16, 16));
-        }
-        // Near the edge the plate is above the ×4 Nyquist limit: subsampling keeps
-        // full-contrast (false) rings, Bin-5 averages them to grey.
-        let contrast = |img: &Image| {
-            let edge: Vec<f32> = (0..img.height)
-                .map(|y| img.rgba[(y * img.width) * 4] as f32)
-                .collect();
-            edge.iter().cloned().fold(f32::MIN, f32::max)
-                - edge.iter().cloned().fold(f32::MAX, f32::min)
-        };
-        let plain = contrast(&view.rows[0].images[1]);
-        let bin5 = contrast(&view.rows[3].images[1]);
-        assert!(
-            plain > 150.0 && bin5 < plain / 2.0,
-            "plain {plain}, bin5 {bin5}"
-        );
-    }
-
-    #[test]
-    fn large_images_are_bounded_and_tiny_ones_refused() {
-        let big = Image::new(600, 300, vec![128; 600 * 300 * 4]).unwrap();
-        let opts = ImageOptions {
-            downsampler: Downsampler::Max,
-        };
-        let view = image_lab(&big, &opts).unwrap();
-        assert_eq!((view.source.width, view.source.height), (256, 128));
-        assert_eq!(
-            (view.rows[0].images[1].width, view.rows[0].images[1].height),
-            (64, 32)
-        );
-        assert!(image_lab(&Image::new(3, 3, vec![0; 36]).unwrap(), &opts).is_err());
+    fn declare(out: &mut crate::lab::Declarations) {
+        out.add::<Request>();
+        out.add::<SignalLab>();
+        out.add::<ImageLab>();
     }
 }

@@ -1,0 +1,67 @@
+//! The benchmark lab: its default request (from its settings) runs on the
+//! shipped models, one row per model in order, and the same seed gives the same work.
+
+use serde_json::json;
+use shiftlab::lab;
+use std::path::Path;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn the_default_request_times_each_model_and_is_seeded() {
+    let settings = serde_json::to_value((lab::lab("benchmark").unwrap().settings)()).unwrap();
+    let default = |name: &str| {
+        settings
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == name)
+            .unwrap()["default"]
+            .clone()
+    };
+    let mut request = json!({
+        "models": ["digits-bin5", "siam-shifted"],
+        "batch": default("batch"),
+        "repeats": 1,
+        "seed": default("seed"),
+    });
+    let a = lab::run_from_disk(root(), "benchmark", request.clone()).unwrap();
+    let b = lab::run_from_disk(root(), "benchmark", request.clone()).unwrap();
+    assert_eq!(a["batch"], default("batch"));
+    let ids: Vec<_> = a["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].clone())
+        .collect();
+    assert_eq!(ids, [json!("digits-bin5"), json!("siam-shifted")]);
+    for (x, y) in a["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(b["models"].as_array().unwrap())
+    {
+        assert!(x["medianMs"].as_f64().unwrap() >= 0.0);
+        assert_eq!(x["checksum"], y["checksum"]);
+    }
+    request["seed"] = json!(1);
+    let c = lab::run_from_disk(root(), "benchmark", request.clone()).unwrap();
+    assert_ne!(a["models"][0]["checksum"], c["models"][0]["checksum"]);
+    for bad in [
+        json!({"repeats": 0}),
+        json!({"batch": 0}),
+        json!({"models": []}),
+        json!({"models": ["nope"]}),
+    ] {
+        let mut r = request.clone();
+        for (k, v) in bad.as_object().unwrap() {
+            r[k] = v.clone();
+        }
+        assert!(
+            lab::run_from_disk(root(), "benchmark", r.clone()).is_err(),
+            "{r}"
+        );
+    }
+}
