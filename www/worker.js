@@ -13,8 +13,6 @@ import { poolingHandlers } from './compute/pooling.js';
 import { sweepHandlers } from './compute/sweep.js';
 import { positionHandlers } from './compute/position.js';
 import { bordersHandlers } from './compute/borders.js';
-import { coordconvHandlers } from './compute/coordconv.js';
-import { siameseHandlers } from './compute/siamese.js';
 import { benchmarkHandlers } from './compute/benchmark.js';
 
 class Cancelled extends Error {
@@ -88,8 +86,6 @@ const HANDLERS = {
   ...sweepHandlers,
   ...positionHandlers,
   ...bordersHandlers,
-  ...coordconvHandlers,
-  ...siameseHandlers,
   ...benchmarkHandlers,
   // Decodes (and caches) an image; answers its size, or the decoder's message.
   async loadImage({ image }, job, core) {

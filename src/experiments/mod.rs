@@ -7,11 +7,9 @@
 //! that compare the page's numbers with native ones.
 
 pub mod borders;
-pub mod coordconv;
 pub mod layerwise;
 pub mod pooling_lab;
 pub mod position;
-pub mod siamese_lab;
 pub mod sweep;
 
 use crate::library::Library;
@@ -33,8 +31,6 @@ pub fn run_native(lib: &Library, name: &str, opts: Value) -> Result<Value> {
         "pooling" => pooling_lab::native(lib, opts),
         "position" => position::native(lib, opts),
         "borders" => borders::native(lib, opts),
-        "coordconv" => coordconv::native(lib, opts),
-        "siamese" => siamese_lab::native(lib, opts),
         other => Err(err!("unknown experiment \"{other}\"")),
     }
 }

@@ -12,4 +12,6 @@ macro_rules! labs {
 
 labs! {
     shift::Shift,
+    coordconv::Coordconv,
+    siamese::Siamese,
 }

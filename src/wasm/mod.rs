@@ -16,12 +16,10 @@ use wasm_bindgen::prelude::*;
 
 mod benchmark;
 mod borders;
-mod coordconv;
 mod job;
 mod layerwise;
 mod pooling_lab;
 mod position;
-mod siamese_lab;
 mod sweep;
 
 pub(crate) type JsResult<T> = Result<T, JsError>;

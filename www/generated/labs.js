@@ -2,6 +2,42 @@
 
 /** @type {Record<string, import('./types').Setting[]>} */
 export const SETTINGS = {
+  "coordconv": [
+    {
+      "choices": [
+        {
+          "label": "Quadrant",
+          "title": "Trained without any square in the bottom-right quadrant; tested there",
+          "value": "quadrant"
+        },
+        {
+          "label": "Uniform",
+          "title": "A random 80/20 split of all positions",
+          "value": "uniform"
+        }
+      ],
+      "default": "quadrant",
+      "label": "Split",
+      "name": "split",
+      "type": "enum"
+    },
+    {
+      "default": 40,
+      "label": "square x (left)",
+      "max": 55,
+      "min": 0,
+      "name": "x",
+      "type": "int"
+    },
+    {
+      "default": 40,
+      "label": "square y (top)",
+      "max": 55,
+      "min": 0,
+      "name": "y",
+      "type": "int"
+    }
+  ],
   "shift": [
     {
       "default": "digits-maxpool",
@@ -61,6 +97,65 @@ export const SETTINGS = {
       "label": "Layer",
       "name": "layer",
       "type": "dynamic"
+    }
+  ],
+  "siamese": [
+    {
+      "default": "scene",
+      "label": "pair from",
+      "name": "source",
+      "note": "an uploaded picture stays on your machine, so a link cannot carry it",
+      "type": "dynamic"
+    },
+    {
+      "default": 1,
+      "label": "scene (seed)",
+      "max": 99999,
+      "min": 0,
+      "name": "seed",
+      "type": "int"
+    },
+    {
+      "default": 16,
+      "label": "target dx (→)",
+      "max": 24,
+      "min": -24,
+      "name": "dx",
+      "type": "int"
+    },
+    {
+      "default": 8,
+      "label": "target dy (↓)",
+      "max": 24,
+      "min": -24,
+      "name": "dy",
+      "type": "int"
+    },
+    {
+      "default": 8,
+      "label": "pairs per distance (plot)",
+      "max": 64,
+      "min": 1,
+      "name": "scenes",
+      "type": "int"
+    },
+    {
+      "choices": [
+        {
+          "label": "Off",
+          "title": "Compute the error-by-offset map only when asked",
+          "value": "off"
+        },
+        {
+          "label": "On",
+          "title": "Compute the error-by-offset map (about 700 pairs per tracker)",
+          "value": "on"
+        }
+      ],
+      "default": "off",
+      "label": "error map",
+      "name": "map",
+      "type": "enum"
     }
   ]
 };
