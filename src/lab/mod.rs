@@ -166,8 +166,11 @@ pub fn page_module() -> String {
     )
 }
 
+/// A generated page file: its path relative to the repository root and its contents.
+pub type PageFile = (&'static str, fn() -> String);
+
 /// Where the generated page files live, relative to the repository root.
-pub const GENERATED: [(&str, fn() -> String); 2] = [
+pub const GENERATED: [PageFile; 2] = [
     ("www/generated/labs.js", page_module),
     ("www/generated/types.d.ts", typescript),
 ];

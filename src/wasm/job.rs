@@ -62,8 +62,9 @@ impl Store {
 
     /// Plan `request` of lab `lab`: every asset must be stored by now.
     pub fn start(&self, lab: &str, request: JsValue) -> JsResult<Job> {
+        let request = request_json(request)?;
         let plan = lab::lab(lab)
-            .and_then(|l| l.plan(request_json(request)?, &self.assets))
+            .and_then(|l| l.plan(request, &self.assets))
             .map_err(js_err)?;
         Ok(Job { inner: Some(plan) })
     }
