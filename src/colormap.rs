@@ -167,6 +167,33 @@ pub fn legend(map: ColorMap, width: usize) -> Vec<u8> {
         .collect()
 }
 
+impl Heatmap {
+    /// Several `width × height` maps on one colour scale over `[lo, hi]` (either
+    /// `None` = from all of them): coloured as one stack, so equal colours are
+    /// equal values across the maps.
+    pub fn shared(
+        maps: &[&[f32]],
+        width: usize,
+        height: usize,
+        map: ColorMap,
+        lo: Option<f32>,
+        hi: Option<f32>,
+    ) -> Result<Vec<Heatmap>> {
+        let all: Vec<f32> = maps.iter().flat_map(|m| m.iter().copied()).collect();
+        let whole = Heatmap::new(&all, width, height * maps.len(), map, lo, hi)?;
+        let n = width * height * 4;
+        Ok(whole
+            .rgba
+            .chunks_exact(n)
+            .map(|rgba| Heatmap {
+                height,
+                rgba: rgba.to_vec(),
+                ..whole.clone()
+            })
+            .collect())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

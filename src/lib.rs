@@ -9,7 +9,6 @@ pub mod datasets;
 pub mod equivariance;
 pub mod error;
 pub mod evaluation;
-pub mod experiments;
 pub mod golden;
 pub mod held_out;
 pub mod imaging;

@@ -116,12 +116,7 @@ mod cli {
         let options =
             serde_json::from_str(options).map_err(|e| err!("options are not JSON: {e}"))?;
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let result = if shiftlab::lab::lab(name).is_ok() {
-            shiftlab::lab::run_from_disk(root, name, options)?
-        } else {
-            let lib = shiftlab::library::Library::of_this_crate()?;
-            shiftlab::experiments::run_native(&lib, name, options)?
-        };
+        let result = shiftlab::lab::run_from_disk(root, name, options)?;
         println!("{result}");
         Ok(())
     }

@@ -17,7 +17,8 @@ pub struct Tracker<'a> {
 
 /// The strongest cell of a response map and the target offset (px from the
 /// search centre) it stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, ts_rs::TS)]
+#[ts(rename = "TrackerPeak")]
 pub struct Peak {
     pub row: usize,
     pub col: usize,

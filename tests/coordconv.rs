@@ -5,10 +5,12 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use shiftlab::datasets::clevr::{Split, positions};
-use shiftlab::experiments::coordconv::{
-    SplitKind, coordinate_channels, predict, summarise, test_positions,
+use shiftlab::lab::{self, SettingKind};
+use shiftlab::labs::coordconv::{
+    Coordconv, SplitKind, coordinate_channels, predict, summarise, test_positions,
 };
 use shiftlab::library::Library;
+use std::path::Path;
 
 #[test]
 fn coordinate_channels_run_from_minus_one_to_one() {
@@ -97,4 +99,88 @@ fn shipped_coordinate_models_reproduce_their_test_error() {
             entry.id
         );
     }
+}
+
+/// A setting's default as the page's URL holds it.
+fn default_of(name: &str) -> serde_json::Value {
+    use shiftlab::lab::Experiment;
+    let setting = Coordconv::settings()
+        .into_iter()
+        .find(|s| s.name == name)
+        .unwrap();
+    match setting.kind {
+        SettingKind::Int { default, .. } => default.into(),
+        SettingKind::Enum { default, .. } => default.into(),
+        other => panic!("{name}: {other:?}"),
+    }
+}
+
+#[test]
+fn the_default_requests_run_from_disk() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let split = default_of("split");
+    let view = serde_json::json!({
+        "job": "view", "split": split, "x": default_of("x"), "y": default_of("y"),
+    });
+    let out = lab::run_from_disk(root, "coordconv", view).unwrap();
+    assert_eq!(out["centre"], serde_json::json!([44.5, 44.5]));
+    let models = out["models"].as_array().unwrap();
+    assert_eq!(models[0]["id"], "coord-plain-quadrant");
+    assert_eq!(models[1]["id"], "coord-coordconv-quadrant");
+    for m in models {
+        let p = &m["prediction"];
+        let (x, y) = (p["x"].as_f64().unwrap(), p["y"].as_f64().unwrap());
+        let error = ((x - 44.5).powi(2) + (y - 44.5).powi(2)).sqrt();
+        assert!((p["error"].as_f64().unwrap() - error).abs() < 1e-4);
+    }
+    let channels =
+        lab::run_from_disk(root, "coordconv", serde_json::json!({ "job": "channels" })).unwrap();
+    assert_eq!(
+        (channels["i"]["lo"].as_f64(), channels["i"]["hi"].as_f64()),
+        (Some(-1.0), Some(1.0))
+    );
+    assert_eq!(channels["r"]["rgba"].as_array().unwrap().len(), 64 * 64 * 4);
+    let bad = serde_json::json!({ "job": "view", "split": "quadrant", "x": 56, "y": 0 });
+    assert!(lab::run_from_disk(root, "coordconv", bad).is_err());
+}
+
+/// The error map, stepped a batch at a time, summarises as `predict` over all test
+/// positions at once does, and both maps share one scale from 0.
+#[test]
+fn the_error_map_job_equals_the_whole_split_at_once() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let request = serde_json::json!({ "job": "errorMap", "split": "uniform" });
+    let assets = lab::Assets::open(root).unwrap();
+    let missing = lab::lab("coordconv")
+        .unwrap()
+        .missing_assets(&request, &assets)
+        .unwrap();
+    assets.load_from(root, &missing).unwrap();
+    let mut reports = Vec::new();
+    let out = lab::run("coordconv", request, &assets, |done, total| {
+        reports.push((done, total))
+    })
+    .unwrap();
+    // 628 positions in batches of 64, per model.
+    assert_eq!(reports.len(), 2 * 10);
+    assert_eq!(out["places"].as_array().unwrap().len(), 628);
+    let lib = Library::of_this_crate().unwrap();
+    let places = test_positions(SplitKind::Uniform);
+    let models = out["models"].as_array().unwrap();
+    for m in models {
+        let (_, model) = lib.model(m["id"].as_str().unwrap()).unwrap();
+        let errors: Vec<f32> = predict(&model, &places)
+            .unwrap()
+            .iter()
+            .map(|p| p.error)
+            .collect();
+        let summary = summarise(&errors, SplitKind::Uniform).unwrap();
+        assert_eq!(m["summary"], serde_json::to_value(summary).unwrap());
+        assert_eq!(m["map"]["lo"], 0.0);
+        assert_eq!(
+            (m["map"]["width"].as_u64(), m["map"]["height"].as_u64()),
+            (Some(56), Some(56))
+        );
+    }
+    assert_eq!(models[0]["map"]["hi"], models[1]["map"]["hi"], "one scale");
 }

@@ -4,11 +4,16 @@
 //! (The trackers' headline test error is re-measured in `shipped_models.rs`.)
 #![cfg(not(target_arch = "wasm32"))]
 
-use shiftlab::experiments::run_native;
-use shiftlab::experiments::siamese_lab::{
-    ErrorMapOptions, MODEL_IDS, Picture, SweepOptions, scene, score_bin,
+use shiftlab::lab::{self, Experiment, SettingKind};
+use shiftlab::labs::siamese::{
+    ErrorMapOptions, MODEL_IDS, Picture, Siamese, SweepOptions, scene, score_bin,
 };
 use shiftlab::library::Library;
+use std::path::Path;
+
+fn run(request: serde_json::Value) -> shiftlab::Result<serde_json::Value> {
+    lab::run_from_disk(Path::new(env!("CARGO_MANIFEST_DIR")), "siamese", request)
+}
 use shiftlab::tracking::Tracker;
 
 /// The sweep the lab draws by default.
@@ -153,12 +158,12 @@ fn the_lab_sweep_shows_centre_bias() {
 }
 
 #[test]
-fn the_native_experiment_answers_both_trackers() {
-    let lib = Library::of_this_crate().unwrap();
-    let opts = serde_json::json!({ "seed": 1, "dx": 16, "dy": 8 });
-    let out = run_native(&lib, "siamese", opts).unwrap();
-    for id in MODEL_IDS {
-        let m = &out["models"][id];
+fn the_view_answers_both_trackers() {
+    let out = run(serde_json::json!({ "job": "view", "seed": 1, "dx": 16, "dy": 8 })).unwrap();
+    let trackers = out["trackers"].as_array().unwrap();
+    assert_eq!(trackers.len(), 2);
+    for (m, id) in trackers.iter().zip(MODEL_IDS) {
+        assert_eq!(m["id"], id);
         let (dx, dy) = (
             m["peak"]["dx"].as_i64().unwrap(),
             m["peak"]["dy"].as_i64().unwrap(),
@@ -168,13 +173,67 @@ fn the_native_experiment_answers_both_trackers() {
             (m["error"].as_f64().unwrap() - expected).abs() < 1e-5,
             "{id}"
         );
-        assert_eq!(m["sweep"].as_array().unwrap().len(), 0, "{id}");
+        assert_eq!(m["response"]["width"], 13, "{id}");
     }
-    let bad = serde_json::json!({ "seed": 1, "dx": 40, "dy": 0 });
-    let message = run_native(&lib, "siamese", bad).unwrap_err().0;
+    let bad = serde_json::json!({ "job": "view", "seed": 1, "dx": 40, "dy": 0 });
+    let message = run(bad).unwrap_err().0;
     assert!(message.contains("leaves the search region"), "{message}");
-    let unknown = serde_json::json!({ "seed": 1, "dx": 0, "dy": 0, "zoom": 2 });
-    assert!(run_native(&lib, "siamese", unknown).is_err());
+    let unknown = serde_json::json!({ "job": "view", "seed": 1, "dx": 0, "dy": 0, "zoom": 2 });
+    assert!(run(unknown).is_err());
+    let too_many = serde_json::json!({
+        "job": "sweep", "seed": 0, "scenes": 65, "step": 4, "maxDistance": 24,
+    });
+    assert!(run(too_many).is_err(), "more pairs than the setting allows");
+}
+
+/// The setting's default as the page's URL holds it.
+fn default_of(name: &str) -> serde_json::Value {
+    let setting = Siamese::settings()
+        .into_iter()
+        .find(|s| s.name == name)
+        .unwrap();
+    match setting.kind {
+        SettingKind::Int { default, .. } => default.into(),
+        SettingKind::Enum { default, .. } => default.into(),
+        SettingKind::Dynamic { default } => default.into(),
+        other => panic!("{name}: {other:?}"),
+    }
+}
+
+/// The default view and the default plot's sweep (the generated scene), through the
+/// lab contract on the files on disk; the sweep's bins equal `score_bin` on the same pairs.
+#[test]
+fn the_default_requests_run_from_disk() {
+    assert_eq!(default_of("source"), "scene");
+    let view = serde_json::json!({
+        "job": "view", "seed": default_of("seed"), "image": null,
+        "dx": default_of("dx"), "dy": default_of("dy"),
+    });
+    let out = run(view).unwrap();
+    assert_eq!(out["trackers"].as_array().unwrap().len(), 2);
+    let scenes = default_of("scenes").as_u64().unwrap() as usize;
+    assert_eq!(scenes, LAB_SWEEP.scenes);
+    let sweep = serde_json::json!({
+        "job": "sweep", "image": null, "seed": 0, "scenes": scenes, "step": 4, "maxDistance": 24,
+    });
+    let out = run(sweep).unwrap();
+    assert_eq!(
+        out["distances"],
+        serde_json::json!([0, 4, 8, 12, 16, 20, 24])
+    );
+    let lib = Library::of_this_crate().unwrap();
+    let (entry, model) = lib.model(MODEL_IDS[1]).unwrap();
+    let inputs = entry.input_specs();
+    let tracker = Tracker {
+        model: &model,
+        inputs: &inputs,
+    };
+    let bin = LAB_SWEEP.bin(20, None).unwrap();
+    let expected = score_bin(&tracker, 20, &bin).unwrap();
+    assert_eq!(
+        out["trackers"][1]["bins"][5],
+        serde_json::to_value(expected).unwrap()
+    );
 }
 
 #[test]
@@ -208,5 +267,40 @@ fn the_error_map_is_a_symmetric_grid_and_is_zero_where_a_tracker_is_right() {
     assert!(
         middle[2..5].iter().all(|&e| e == 0.0),
         "the centred tracker misses near the centre: {middle:?}"
+    );
+}
+
+/// The map job, a row per step, equals `ErrorMapOptions::row` and colours both
+/// trackers on one scale from 0.
+#[test]
+fn the_error_map_job_equals_its_rows() {
+    let out =
+        run(serde_json::json!({ "job": "errorMap", "seed": 0, "scenes": 1, "step": 8 })).unwrap();
+    assert_eq!(
+        out["offsets"],
+        serde_json::json!([-24, -16, -8, 0, 8, 16, 24])
+    );
+    let opts = ErrorMapOptions {
+        seed: 0,
+        scenes: 1,
+        step: 8,
+    };
+    let lib = Library::of_this_crate().unwrap();
+    let (entry, model) = lib.model("siam-centred").unwrap();
+    let inputs = entry.input_specs();
+    let tracker = Tracker {
+        model: &model,
+        inputs: &inputs,
+    };
+    let middle = opts.row(&tracker, 0, None).unwrap();
+    let errors = out["trackers"][0]["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 49);
+    for (c, v) in middle.iter().enumerate() {
+        assert_eq!(errors[3 * 7 + c].as_f64().unwrap(), *v, "column {c}");
+    }
+    let (a, b) = (&out["trackers"][0]["map"], &out["trackers"][1]["map"]);
+    assert_eq!(
+        (a["lo"].as_f64(), a["hi"].as_f64()),
+        (Some(0.0), b["hi"].as_f64())
     );
 }

@@ -44,11 +44,6 @@ export class WorkerPool {
     return answer;
   }
 
-  // TEMPORARY (removed once every lab runs on the lab contract): the old per-lab requests.
-  call(type, payload, options) {
-    return this.interactive.call(type, payload, options);
-  }
-
   // A long job (one with onProgress) goes to the pool; anything else to the interactive worker.
   /**
    * @param {string} lab

@@ -1,21 +1,23 @@
-// The compute worker: all inference runs here so the page never freezes.
-// Protocol (see worker-client.js):
-//   in:  { id, type, payload }          a request
-//        { type: 'cancel', id }         stop a long job at its next checkpoint
-//   out: { id, progress }               zero or more progress reports of a long job
-//        { id, ok: true, result }       the answer (typed-array buffers are transferred)
-//        { id, ok: false, error, cancelled }
-// Models and images are referenced by a caller-chosen key and loaded on first use, so every
-// request is self-contained and the big buffers cross the thread boundary once.
-
-import { download, imageFor } from './compute/assets.js';
-import { coordconvHandlers } from './compute/coordconv.js';
-import { siameseHandlers } from './compute/siamese.js';
+// The compute worker: every lab's computation runs here, through the core's one job protocol
+// (src/wasm/job.rs), so the page never freezes. Messages (see worker-client.js):
+//   in:  { id, type, payload }   type: run | layout | shards | merge | put
+//        { type: 'cancel', id }  stop a long job at its next step
+//   out: { id, progress }        zero or more progress reports of a long job
+//        { id, ok: true, result }
+//        { id, ok: false, error, cancelled, trap }
+// Assets are fetched once (the site's models/ folder) or handed over (the user's files, put)
+// and kept, decoded, in the core's store.
 
 class Cancelled extends Error {
   constructor() {
     super('cancelled');
   }
+}
+
+async function download(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`could not download ${url}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
 }
 
 // Loaded with a dynamic import so that a missing build (www/pkg) becomes a readable error
@@ -32,7 +34,7 @@ const ready = (async () => {
   const exports = await core.default();
   core.start();
   const store = new core.Store(new TextDecoder().decode(await download(new URL('../models/manifest.json', import.meta.url).href)));
-  return { core, memory: exports.memory, store };
+  return { memory: exports.memory, store };
 })();
 // Every request awaits `ready` and reports its failure; this only keeps the worker's own
 // console free of a duplicate "uncaught" report.
@@ -57,7 +59,7 @@ async function plan(store, lab, request) {
 }
 
 // Runs the job step by step, reporting progress and stopping between steps when cancelled.
-async function runLab({ lab, request }, job, { store }) {
+async function runLab({ lab, request }, job, store) {
   const planned = await plan(store, lab, request);
   try {
     const total = planned.total();
@@ -76,7 +78,7 @@ async function runLab({ lab, request }, job, { store }) {
 
 // The worker pool (worker-pool.js) first asks how a job is laid out, then has each worker
 // compute the parts of some of its steps, then one worker finish from all parts in order.
-async function layout({ lab, request }, job, { store }) {
+async function layout({ lab, request }, job, store) {
   const planned = await plan(store, lab, request);
   try {
     return { total: planned.total(), poolable: planned.poolable() };
@@ -85,7 +87,7 @@ async function layout({ lab, request }, job, { store }) {
   }
 }
 
-async function shards({ lab, request, indices }, job, { store }) {
+async function shards({ lab, request, indices }, job, store) {
   const planned = await plan(store, lab, request);
   try {
     const parts = [];
@@ -100,7 +102,7 @@ async function shards({ lab, request, indices }, job, { store }) {
   }
 }
 
-async function merge({ lab, request, parts }, job, { store }) {
+async function merge({ lab, request, parts }, job, store) {
   const planned = await plan(store, lab, request);
   try {
     return planned.finishWith(parts);
@@ -111,35 +113,12 @@ async function merge({ lab, request, parts }, job, { store }) {
 
 // The user's file, kept under `key` (its content hash); an image is decoded at once so that
 // a broken file is reported now, and then removed.
-function putAsset({ key, bytes, image }, job, { store }) {
+function putAsset({ key, bytes, image }, job, store) {
   store.put(key, bytes);
   return image ? store.checkImage(key) : {};
 }
 
-const STORE_HANDLERS = new Set([runLab, putAsset, layout, shards, merge]);
-
-const HANDLERS = {
-  run: runLab,
-  put: putAsset,
-  layout,
-  shards,
-  merge,
-  ...coordconvHandlers,
-  ...siameseHandlers,
-  // Decodes (and caches) an image; answers its size, or the decoder's message (storeUpload).
-  async loadImage({ image }, job, core) {
-    const { width, height } = await imageFor(core, image);
-    return { width, height };
-  },
-
-  async colorize({ data, width, height, map, lo, hi }, job, core) {
-    return core.colorize(data, width, height, map, lo, hi);
-  },
-
-  async legend({ map, width }, job, core) {
-    return core.legend(map, width);
-  },
-};
+const HANDLERS = { run: runLab, put: putAsset, layout, shards, merge };
 
 function messageOf(err) {
   if (err instanceof Error) return err.message;
@@ -182,10 +161,10 @@ self.onmessage = async ({ data }) => {
   const job = makeJob(id);
   jobs.set(id, job);
   try {
-    const { core, memory, store } = await ready;
+    const { memory, store } = await ready;
     const handler = HANDLERS[type];
     if (!handler) throw new Error(`the worker has no request "${type}"`);
-    const result = await handler(payload, job, STORE_HANDLERS.has(handler) ? { store } : core);
+    const result = await handler(payload, job, store);
     self.postMessage({ id, ok: true, result }, { transfer: transferables(result, memory) });
   } catch (err) {
     // A trap may leave the wasm instance broken: the client replaces this worker.

@@ -17,6 +17,8 @@ labs! {
     layers::Layers,
     position::Position,
     borders::Borders,
+    coordconv::Coordconv,
+    siamese::Siamese,
     // Last, and not in www/labs/index.js: the speed benchmark has no page view.
     benchmark::Benchmark,
 }

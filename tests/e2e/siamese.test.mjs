@@ -15,8 +15,15 @@ async function peaks(page) {
 }
 
 // The page's peaks and, with `scenes`, its sweep table against the native numbers for `options`.
-async function compareWithNative(page, options, scenes) {
-  const expected = nativeExperiment('siamese', scenes ? { ...options, sweep: { ...SWEEP, scenes } } : options);
+// The native answers to the very requests the page sends: the view and, with `scenes`, the
+// sweep; gathered per tracker id as { peak, error, sweep }.
+async function compareWithNative(page, { seed, image = null, dx, dy }, scenes) {
+  const view = nativeExperiment('siamese', { job: 'view', seed, image, dx, dy });
+  const sweep = scenes ? nativeExperiment('siamese', { job: 'sweep', image, ...SWEEP, scenes }) : null;
+  const expected = { models: {} };
+  view.trackers.forEach((t, k) => {
+    expected.models[t.id] = { peak: t.peak, error: t.error, sweep: sweep ? sweep.trackers[k].bins : [] };
+  });
   const shown = await peaks(page);
   for (const [k, id] of IDS.entries()) {
     const n = expected.models[id];
@@ -89,11 +96,12 @@ export const tests = [
       assertEqual(t.param(page, 'map'), 'on', 'the link records the map');
       await page.getByTestId('map-job-status').filter({ hasText: 'offsets through both trackers' }).waitFor({ timeout: 120_000 });
       await t.waitReady(page);
-      const expected = nativeExperiment('siamese', { seed: 1, dx: 0, dy: 0, errorMap: { seed: 0, scenes: 2, step: 4 } });
+      const expected = nativeExperiment('siamese', { job: 'errorMap', image: null, seed: 0, scenes: 2, step: 4 });
       assertEqual(expected.offsets.length, 13, 'offsets per axis');
       for (const [k, id] of IDS.entries()) {
         const shown = JSON.parse(await page.getByTestId(`map-${k}`).getAttribute('data-values'));
-        const native = expected.models[id].errorMap.flat();
+        assertEqual(expected.trackers[k].id, id, `tracker ${k}`);
+        const native = expected.trackers[k].errors;
         assertEqual(shown.length, native.length, `${id} map size`);
         shown.forEach((v, i) => assert(Math.abs(v - native[i]) < 1e-9, `${id} cell ${i}: page ${v}, native ${native[i]}`));
       }

@@ -28,6 +28,208 @@ export const SETTINGS = {
       "type": "int"
     }
   ],
+  "borders": [
+    {
+      "default": 16,
+      "label": "Input n",
+      "max": 64,
+      "min": 4,
+      "name": "n",
+      "type": "int"
+    },
+    {
+      "default": 3,
+      "label": "Kernel k",
+      "max": 7,
+      "min": 1,
+      "name": "k",
+      "type": "int"
+    },
+    {
+      "default": 2,
+      "label": "Layers L",
+      "max": 8,
+      "min": 1,
+      "name": "layers",
+      "type": "int"
+    },
+    {
+      "choices": [
+        {
+          "label": "valid",
+          "title": "no padding: the output shrinks by k − 1 per layer",
+          "value": "Valid"
+        },
+        {
+          "label": "same",
+          "title": "(k − 1)/2 padded values on each side: the size is kept",
+          "value": "Same"
+        },
+        {
+          "label": "full",
+          "title": "k − 1 padded values on each side: every pixel meets every kernel tap",
+          "value": "Full"
+        }
+      ],
+      "default": "Valid",
+      "label": "A: convolution",
+      "name": "padA",
+      "type": "enum"
+    },
+    {
+      "choices": [
+        {
+          "label": "zero",
+          "title": "padded values are zeros",
+          "value": "zero"
+        },
+        {
+          "label": "circular",
+          "title": "padded values wrap around",
+          "value": "circular"
+        },
+        {
+          "label": "reflect",
+          "title": "padded values mirror the border",
+          "value": "reflect"
+        }
+      ],
+      "default": "zero",
+      "label": "A: padding",
+      "name": "boundA",
+      "type": "enum"
+    },
+    {
+      "choices": [
+        {
+          "label": "valid",
+          "title": "no padding: the output shrinks by k − 1 per layer",
+          "value": "Valid"
+        },
+        {
+          "label": "same",
+          "title": "(k − 1)/2 padded values on each side: the size is kept",
+          "value": "Same"
+        },
+        {
+          "label": "full",
+          "title": "k − 1 padded values on each side: every pixel meets every kernel tap",
+          "value": "Full"
+        }
+      ],
+      "default": "Full",
+      "label": "B: convolution",
+      "name": "padB",
+      "type": "enum"
+    },
+    {
+      "choices": [
+        {
+          "label": "zero",
+          "title": "padded values are zeros",
+          "value": "zero"
+        },
+        {
+          "label": "circular",
+          "title": "padded values wrap around",
+          "value": "circular"
+        },
+        {
+          "label": "reflect",
+          "title": "padded values mirror the border",
+          "value": "reflect"
+        }
+      ],
+      "default": "zero",
+      "label": "B: padding",
+      "name": "boundB",
+      "type": "enum"
+    },
+    {
+      "default": 1000,
+      "label": "Test images per set",
+      "max": 1000,
+      "min": 10,
+      "name": "count",
+      "type": "int"
+    },
+    {
+      "default": 0,
+      "label": "Black border b",
+      "max": 32,
+      "min": 0,
+      "name": "border",
+      "type": "int"
+    },
+    {
+      "default": 0,
+      "label": "Diagonal shift",
+      "max": 16,
+      "min": -16,
+      "name": "shift",
+      "type": "int"
+    }
+  ],
+  "coordconv": [
+    {
+      "choices": [
+        {
+          "label": "Quadrant",
+          "title": "Trained without any square in the bottom-right quadrant; tested there",
+          "value": "quadrant"
+        },
+        {
+          "label": "Uniform",
+          "title": "A random 80/20 split of all positions",
+          "value": "uniform"
+        }
+      ],
+      "default": "quadrant",
+      "label": "Split",
+      "name": "split",
+      "type": "enum"
+    },
+    {
+      "default": 40,
+      "label": "square x (left)",
+      "max": 55,
+      "min": 0,
+      "name": "x",
+      "type": "int"
+    },
+    {
+      "default": 40,
+      "label": "square y (top)",
+      "max": 55,
+      "min": 0,
+      "name": "y",
+      "type": "int"
+    }
+  ],
+  "layers": [
+    {
+      "default": "digits-maxpool",
+      "label": "Model A",
+      "name": "modelA",
+      "task": "classification",
+      "type": "model"
+    },
+    {
+      "default": "digits-bin5",
+      "label": "Model B",
+      "name": "modelB",
+      "task": "classification",
+      "type": "model"
+    },
+    {
+      "default": 32,
+      "label": "held-out digits",
+      "max": 256,
+      "min": 1,
+      "name": "count",
+      "type": "int"
+    }
+  ],
   "pooling": [
     {
       "default": "0,0,1,1,0,0,1,1,0,0",
@@ -173,6 +375,214 @@ export const SETTINGS = {
       "type": "enum"
     }
   ],
+  "position": [
+    {
+      "default": "pad-zero",
+      "label": "Encoder A",
+      "name": "a",
+      "type": "dynamic"
+    },
+    {
+      "default": "pad-none",
+      "label": "Encoder B",
+      "name": "b",
+      "type": "dynamic"
+    },
+    {
+      "default": null,
+      "label": "Layer",
+      "name": "layer",
+      "type": "dynamic"
+    },
+    {
+      "choices": [
+        {
+          "label": "H",
+          "title": "horizontal gradient: 0 at the left, 1 at the right",
+          "value": "H"
+        },
+        {
+          "label": "V",
+          "title": "vertical gradient: 0 at the top, 1 at the bottom",
+          "value": "V"
+        },
+        {
+          "label": "G",
+          "title": "a Gaussian centred on the image",
+          "value": "G"
+        },
+        {
+          "label": "HS",
+          "title": "horizontal stripes: the vertical gradient folded into 4 bands",
+          "value": "HS"
+        },
+        {
+          "label": "VS",
+          "title": "vertical stripes: the horizontal gradient folded into 4 bands",
+          "value": "VS"
+        }
+      ],
+      "default": "H",
+      "label": "Target map",
+      "name": "target",
+      "type": "enum"
+    },
+    {
+      "default": 16,
+      "label": "Grid side",
+      "max": 28,
+      "min": 6,
+      "name": "grid",
+      "type": "int"
+    },
+    {
+      "choices": [
+        {
+          "label": "1×1",
+          "title": "a linear map of each position’s features (fast)",
+          "value": "1"
+        },
+        {
+          "label": "3×3",
+          "title": "the paper’s 3×3 conv readout without padding (slower: 9× the features)",
+          "value": "3"
+        }
+      ],
+      "default": "1",
+      "label": "Readout",
+      "name": "kernel",
+      "type": "enum"
+    },
+    {
+      "choices": [
+        {
+          "label": "0.0001",
+          "title": "ridge penalty per training row, on standardised features",
+          "value": "0.0001"
+        },
+        {
+          "label": "0.001",
+          "title": "ridge penalty per training row, on standardised features",
+          "value": "0.001"
+        },
+        {
+          "label": "0.01",
+          "title": "ridge penalty per training row, on standardised features",
+          "value": "0.01"
+        },
+        {
+          "label": "0.1",
+          "title": "ridge penalty per training row, on standardised features",
+          "value": "0.1"
+        },
+        {
+          "label": "1",
+          "title": "ridge penalty per training row, on standardised features",
+          "value": "1"
+        },
+        {
+          "label": "10",
+          "title": "ridge penalty per training row, on standardised features",
+          "value": "10"
+        }
+      ],
+      "default": "0.01",
+      "label": "Ridge λ",
+      "name": "lambda",
+      "type": "enum"
+    },
+    {
+      "default": 6,
+      "label": "Training crops per photo",
+      "max": 12,
+      "min": 1,
+      "name": "crops",
+      "type": "int"
+    },
+    {
+      "default": 7,
+      "label": "Crop seed",
+      "max": 99,
+      "min": 0,
+      "name": "seed",
+      "type": "int"
+    },
+    {
+      "default": 7,
+      "label": "Grid n",
+      "max": 12,
+      "min": 5,
+      "name": "hn",
+      "type": "int"
+    },
+    {
+      "default": 3,
+      "label": "Object side",
+      "max": 5,
+      "min": 1,
+      "name": "hobj",
+      "type": "int"
+    },
+    {
+      "default": 0,
+      "label": "Object 1 x",
+      "max": 11,
+      "min": 0,
+      "name": "hax",
+      "type": "int"
+    },
+    {
+      "default": 0,
+      "label": "Object 1 y",
+      "max": 11,
+      "min": 0,
+      "name": "hay",
+      "type": "int"
+    },
+    {
+      "default": 2,
+      "label": "Object 2 x",
+      "max": 11,
+      "min": 0,
+      "name": "hbx",
+      "type": "int"
+    },
+    {
+      "default": 2,
+      "label": "Object 2 y",
+      "max": 11,
+      "min": 0,
+      "name": "hby",
+      "type": "int"
+    },
+    {
+      "choices": [
+        {
+          "label": "box",
+          "title": "all ones: counts the object pixels under the window",
+          "value": "box"
+        },
+        {
+          "label": "tent",
+          "title": "[1 2 1]ᵀ[1 2 1]: a blur",
+          "value": "tent"
+        }
+      ],
+      "default": "box",
+      "label": "Kernel",
+      "name": "hkernel",
+      "type": "enum"
+    },
+    {
+      "default": 0.0,
+      "label": "Background",
+      "max": 1.0,
+      "min": 0.0,
+      "name": "hbg",
+      "step": 0.1,
+      "type": "float"
+    }
+  ],
   "shift": [
     {
       "default": "digits-maxpool",
@@ -232,6 +642,216 @@ export const SETTINGS = {
       "label": "Layer",
       "name": "layer",
       "type": "dynamic"
+    }
+  ],
+  "siamese": [
+    {
+      "default": "scene",
+      "label": "pair from",
+      "name": "source",
+      "note": "an uploaded picture stays on your machine, so a link cannot carry it",
+      "type": "dynamic"
+    },
+    {
+      "default": 1,
+      "label": "scene (seed)",
+      "max": 99999,
+      "min": 0,
+      "name": "seed",
+      "type": "int"
+    },
+    {
+      "default": 16,
+      "label": "target dx (→)",
+      "max": 24,
+      "min": -24,
+      "name": "dx",
+      "type": "int"
+    },
+    {
+      "default": 8,
+      "label": "target dy (↓)",
+      "max": 24,
+      "min": -24,
+      "name": "dy",
+      "type": "int"
+    },
+    {
+      "default": 8,
+      "label": "pairs per distance (plot)",
+      "max": 64,
+      "min": 1,
+      "name": "scenes",
+      "type": "int"
+    },
+    {
+      "choices": [
+        {
+          "label": "Off",
+          "title": "Compute the error-by-offset map only when asked",
+          "value": "off"
+        },
+        {
+          "label": "On",
+          "title": "Compute the error-by-offset map (about 700 pairs per tracker)",
+          "value": "on"
+        }
+      ],
+      "default": "off",
+      "label": "error map",
+      "name": "map",
+      "type": "enum"
+    }
+  ],
+  "sweep": [
+    {
+      "default": "digits-maxpool",
+      "label": "Model A",
+      "name": "modelA",
+      "task": "classification",
+      "type": "model"
+    },
+    {
+      "default": "digits-bin5",
+      "label": "Model B",
+      "name": "modelB",
+      "task": "classification",
+      "type": "model"
+    },
+    {
+      "default": "digit-3",
+      "label": "Image",
+      "name": "image",
+      "note": "an uploaded image stays on your machine, so a link cannot carry it",
+      "type": "dynamic"
+    },
+    {
+      "choices": [
+        {
+          "label": "Black",
+          "title": "Paste the image on a black canvas: what leaves the frame is lost, black comes in",
+          "value": "black"
+        },
+        {
+          "label": "Circular",
+          "title": "Wrap around: what leaves on one side comes back on the other",
+          "value": "circular"
+        },
+        {
+          "label": "Crop",
+          "title": "Move a crop window over a larger image: new content comes in from outside the view",
+          "value": "crop"
+        }
+      ],
+      "default": "black",
+      "label": "Shift mode",
+      "name": "mode",
+      "type": "enum"
+    },
+    {
+      "choices": [
+        {
+          "label": "→",
+          "title": "Horizontal: dx from −range to range",
+          "value": "horizontal"
+        },
+        {
+          "label": "↓",
+          "title": "Vertical: dy from −range to range",
+          "value": "vertical"
+        },
+        {
+          "label": "↘",
+          "title": "Diagonal: dx = dy",
+          "value": "diagonal"
+        },
+        {
+          "label": "2-D",
+          "title": "Every (dx, dy) in the range; the plot shows the selected row",
+          "value": "grid"
+        },
+        {
+          "label": "Scale",
+          "title": "Scale about the centre, min× to max×",
+          "value": "scale"
+        }
+      ],
+      "default": "horizontal",
+      "label": "Sweep",
+      "name": "direction",
+      "type": "enum"
+    },
+    {
+      "default": 8,
+      "label": "range ±px",
+      "max": 12,
+      "min": 1,
+      "name": "range",
+      "type": "int"
+    },
+    {
+      "default": 0.8,
+      "label": "scale min",
+      "max": 0.95,
+      "min": 0.5,
+      "name": "scaleMin",
+      "step": 0.05,
+      "type": "float"
+    },
+    {
+      "default": 1.2,
+      "label": "scale max",
+      "max": 2.0,
+      "min": 1.05,
+      "name": "scaleMax",
+      "step": 0.05,
+      "type": "float"
+    },
+    {
+      "default": 8,
+      "label": "selected step",
+      "max": 624,
+      "min": 0,
+      "name": "pos",
+      "type": "int"
+    },
+    {
+      "default": null,
+      "label": "Layer",
+      "name": "layer",
+      "type": "dynamic"
+    },
+    {
+      "default": 4,
+      "label": "consistency shifts ±px",
+      "max": 12,
+      "min": 0,
+      "name": "crange",
+      "type": "int"
+    },
+    {
+      "default": 5,
+      "label": "pairs per digit",
+      "max": 50,
+      "min": 1,
+      "name": "pairs",
+      "type": "int"
+    },
+    {
+      "default": 0,
+      "label": "seed",
+      "max": 9999,
+      "min": 0,
+      "name": "seed",
+      "type": "int"
+    },
+    {
+      "default": 1000,
+      "label": "held-out digits",
+      "max": 1000,
+      "min": 1,
+      "name": "count",
+      "type": "int"
     }
   ]
 };

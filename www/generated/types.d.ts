@@ -18,6 +18,79 @@ medianMs: number,
  */
 checksum: number, };
 
+export type BordersAccuracyRequest = { models: Array<string>, sets: Array<BordersRedGreenSet>, 
+/**
+ * Predictions kept of the first images of each set (for the examples).
+ */
+keep: number, };
+
+export type BordersAccuracyResult = { models: Array<BordersModelAccuracy>, };
+
+export type BordersCoverage = { n: number, 
+/**
+ * The map in viridis from 0 to its maximum.
+ */
+heatmap: Heatmap, min: number, max: number, corner: number, centre: number, 
+/**
+ * `corner / centre`: 1 when the border is seen as often as the middle.
+ */
+cornerToCentre: number, };
+
+export type BordersCoverageOptions = { 
+/**
+ * Side of the square input.
+ */
+n: number, 
+/**
+ * Kernel side.
+ */
+k: number, layers: number, padding: Padding, 
+/**
+ * What padded positions read: zeros, or a copy of a pixel (circular, reflect).
+ */
+boundary: PoolBoundary, };
+
+export type BordersCoverageRequest = { maps: Array<BordersCoverageOptions>, };
+
+export type BordersCoverageResult = { maps: Array<BordersCoverage>, };
+
+export type BordersExamples = { images: Array<Image>, labels: Array<number>, };
+
+export type BordersExamplesRequest = { sets: Array<BordersRedGreenSet>, count: number, };
+
+export type BordersExamplesResult = { sets: Array<BordersExamples>, };
+
+export type BordersModelAccuracy = { 
+/**
+ * Percent per set.
+ */
+accuracies: Array<number>, 
+/**
+ * The first `keep` predictions per set.
+ */
+predictions: Array<Array<number>>, };
+
+export type BordersRedGreenSet = { 
+/**
+ * `similar` or `dissimilar` (or `train`).
+ */
+split: string, 
+/**
+ * Size of the whole test set and the generator seed: the same pair gives
+ * the same images here, natively and in training.
+ */
+n: number, seed: number, 
+/**
+ * Black pixels added on every side (`add_black_border`).
+ */
+border: number, 
+/**
+ * Diagonal shift `(d, d)` of the bordered image, black coming in.
+ */
+shift: number, };
+
+export type BordersRequest = { "job": "coverage" } & BordersCoverageRequest | { "job": "examples" } & BordersExamplesRequest | { "job": "accuracy" } & BordersAccuracyRequest;
+
 export type Choice = { value: string, label: string, 
 /**
  * A longer explanation (the control's tooltip).
@@ -26,9 +99,105 @@ title: string, };
 
 export type ColorMap = "viridis" | "magma" | "rdbu";
 
+export type CoordconvChannels = { 
+/**
+ * i and j share one red–blue scale from −1 to 1; r has its own viridis scale.
+ */
+i: Heatmap, j: Heatmap, r: Heatmap, };
+
+export type CoordconvErrorMap = { 
+/**
+ * The split's test positions (top-left corners) as `[x, y]`.
+ */
+places: Array<[number, number]>, 
+/**
+ * Plain, then CoordConv.
+ */
+models: Array<CoordconvModelErrors>, };
+
+export type CoordconvModelErrors = { id: string, 
+/**
+ * In pixels, `errors[k]` at `places[k]`.
+ */
+errors: Array<number>, summary: CoordconvSummary, 
+/**
+ * The errors at their top-left positions, 56 × 56, both models on one magma
+ * scale from 0; cells outside the test split are NaN-coloured (the view greys them).
+ */
+map: Heatmap, };
+
+export type CoordconvModelPrediction = { id: string, prediction: CoordconvPrediction, };
+
+export type CoordconvPrediction = { x: number, y: number, 
+/**
+ * Euclidean distance to the true centre, in pixels.
+ */
+error: number, };
+
+export type CoordconvRequest = { "job": "view", split: CoordconvSplit, x: number, y: number, } | { "job": "errorMap", split: CoordconvSplit, } | { "job": "channels" };
+
+export type CoordconvSplit = "uniform" | "quadrant";
+
+export type CoordconvSummary = { 
+/**
+ * The number the paper and the manifest report.
+ */
+testMeanPx: number, testWithin1pxPercent: number, nTest: number, 
+/**
+ * Over the test positions inside the bottom-right quadrant (all of them
+ * for the quadrant split, about a quarter for the uniform one).
+ */
+quadrantMeanPx: number, };
+
+export type CoordconvView = { 
+/**
+ * The generator's canvas.
+ */
+image: Image, 
+/**
+ * The true centre `[x, y]` in canvas pixels.
+ */
+centre: [number, number], 
+/**
+ * Plain, then CoordConv.
+ */
+models: Array<CoordconvModelPrediction>, };
+
 export type Heatmap = { width: number, height: number, rgba: Uint8Array, lo: number, hi: number, map: ColorMap, };
 
 export type Image = { width: number, height: number, rgba: Uint8Array, };
+
+export type LayersGrid = { name: string, stride: number, 
+/**
+ * Mean cosine distance at each (Δy, Δx), row-major, period × period.
+ */
+grid: Array<number>, 
+/**
+ * Mean over the grid and the images.
+ */
+mean: number, };
+
+export type LayersModel = { model: string, 
+/**
+ * One map per layer, period × period: the negated grid in magma over
+ * [−hi, 0], so that large distances are dark.
+ */
+maps: Array<Heatmap>, images: number, period: number, layers: Array<LayersGrid>, };
+
+export type LayersRequest = { 
+/**
+ * Manifest ids of models with probes and a held-out set (the page sends A and B).
+ */
+models: Array<string>, count: number, };
+
+export type LayersResult = { models: Array<LayersModel>, 
+/**
+ * The largest distance of any grid of any model: the maps' common scale
+ * (at least 1e-6).
+ */
+hi: number, };
+
+export type Padding = "Valid" | "Same" | "Full";
 
 export type PoolBoundary = "zero" | "circular" | "reflect";
 
@@ -84,6 +253,106 @@ outputs: Array<Array<number>>,
  */
 errors: Array<number>, meanError: number, };
 
+export type PositionHandConvolution = { outputs: [PositionHandGrid, PositionHandGrid], 
+/**
+ * The output of the background without any object.
+ */
+blank: PositionHandGrid, 
+/**
+ * `max − min` of `blank`: 0 when a uniform input gives a uniform output,
+ * i.e. the convolution itself marks no position; zero padding of a
+ * non-black background makes the border stand out.
+ */
+blankRange: number, };
+
+export type PositionHandGrid = { side: number, values: Array<number>, zeros: number, 
+/**
+ * Viridis from 0 to 1 (inputs) or to the test's `hi` (outputs).
+ */
+heatmap: Heatmap, };
+
+export type PositionHandKernel = "box" | "tent";
+
+export type PositionHandRequest = { 
+/**
+ * Side of the square input grid.
+ */
+n: number, 
+/**
+ * Side of the square object.
+ */
+object: number, 
+/**
+ * Top-left corners `[x, y]` of the object in the two inputs.
+ */
+at: [[number, number], [number, number]], kernel: PositionHandKernel, 
+/**
+ * Value of every pixel outside the object (the object is 1).
+ */
+background: number, };
+
+export type PositionHandTest = { inputs: [PositionHandGrid, PositionHandGrid], n: number, 
+/**
+ * No padding: an `(n − 2) × (n − 2)` output.
+ */
+valid: PositionHandConvolution, 
+/**
+ * Zero padding 1: an `n × n` output.
+ */
+zeroPadded: PositionHandConvolution, 
+/**
+ * Top of the outputs' shared colour scale: the largest output value, at least 1.
+ */
+hi: number, };
+
+export type PositionMap = "H" | "V" | "G" | "HS" | "VS";
+
+export type PositionReadout = { 
+/**
+ * Side of the target and predicted maps.
+ */
+side: number, 
+/**
+ * The target over [0, 1].
+ */
+targetMap: Heatmap, 
+/**
+ * Mean SPC and MAE over every held-out crop.
+ */
+spc: number, mae: number, 
+/**
+ * The first held-out crop, as the encoder saw it, and its predicted map.
+ */
+exampleInput: Image, example: PositionScored, black: PositionScored, white: PositionScored, noise: PositionScored, 
+/**
+ * `[c, h, w]` of the layer before resizing.
+ */
+featureShape: Array<number>, trainRows: number, };
+
+export type PositionReadoutRequest = { 
+/**
+ * Manifest ids of the encoders, read out in turn.
+ */
+models: Array<string>, 
+/**
+ * Asset keys of the photos the readout is fitted on, and tested on.
+ */
+trainImages: Array<string>, testImages: Array<string>, 
+/**
+ * Display name of a probe every encoder has.
+ */
+layer: string, target: PositionMap, grid: number, kernel: number, lambda: number, trainCrops: number, testCrops: number, seed: number, };
+
+export type PositionReadoutResult = { encoders: Array<PositionReadout>, };
+
+export type PositionRequest = { "job": "hand" } & PositionHandRequest | { "job": "readout" } & PositionReadoutRequest;
+
+export type PositionScored = { 
+/**
+ * The predicted map over [0, 1].
+ */
+heatmap: Heatmap, spc: number, mae: number, };
+
 export type Setting = { name: string, 
 /**
  * What the control is called on the page.
@@ -133,4 +402,122 @@ preview: Image, probs: Array<number>, top1: number,
  * The first channels stacked top to bottom; both sides share one scale.
  */
 features: Heatmap, };
+
+export type SiameseBin = { distance: number, meanErrorPx: number, 
+/**
+ * Mean length of the predicted offset: 0 means "always the centre".
+ */
+meanPredictedDistancePx: number, within4pxPercent: number, };
+
+export type SiameseErrorMap = { offsets: Array<number>, trackers: Array<SiameseMapTracker>, };
+
+export type SiameseMapTracker = { id: string, 
+/**
+ * Mean peak error at each offset, rows (dy) top to bottom, `offsets` along each.
+ */
+errors: Array<number>, 
+/**
+ * The errors coloured, both trackers on one magma scale from 0.
+ */
+map: Heatmap, };
+
+export type SiameseRequest = { "job": "view", seed: number, image: string | null, dx: number, dy: number, } | { "job": "sweep", image: string | null, seed: number, scenes: number, step: number, maxDistance: number, } | { "job": "errorMap", image: string | null, seed: number, scenes: number, step: number, };
+
+export type SiameseResponse = { id: string, 
+/**
+ * The response map (rows × columns of cells), viridis over its own range.
+ */
+response: Heatmap, peak: TrackerPeak, 
+/**
+ * Distance from the peak's offset to the true offset, in pixels.
+ */
+error: number, };
+
+export type SiameseSweep = { distances: Array<number>, trackers: Array<SiameseSweepTracker>, };
+
+export type SiameseSweepTracker = { id: string, 
+/**
+ * One per distance.
+ */
+bins: Array<SiameseBin>, };
+
+export type SiameseView = { template: Image, search: Image, 
+/**
+ * Centred-trained, then shift-trained.
+ */
+trackers: Array<SiameseResponse>, };
+
+export type SweepCurve = { transforms: Array<SweepTransform>, previews: Array<Image>, summary: SweepSummary, grid: Heatmap | null, };
+
+export type SweepCurveRequest = { 
+/**
+ * Manifest id of a classifier.
+ */
+model: string, 
+/**
+ * Asset key of the image.
+ */
+image: string, mode: ShiftMode, direction: SweepDirection, 
+/**
+ * Largest |shift| in pixels (shift sweeps).
+ */
+range: number, scaleMin: number, scaleMax: number, scaleSteps: number, };
+
+export type SweepDirection = "horizontal" | "vertical" | "diagonal" | "grid" | "scale";
+
+export type SweepMetrics = { images: number, consistency: number, pTop1Change: number, mac: number, };
+
+export type SweepMetricsRequest = { model: string, image?: string, count?: number, mode: ShiftMode, 
+/**
+ * Consistency shifts are uniform in ±range.
+ */
+range: number, pairs: number, seed: number, 
+/**
+ * Diagonal steps of P(top-1 change) and MAC.
+ */
+steps: number, };
+
+export type SweepRequest = { "job": "sweep" } & SweepCurveRequest | { "job": "step" } & SweepStepRequest | { "job": "metrics" } & SweepMetricsRequest;
+
+export type SweepStep = { 
+/**
+ * The shifted input as the model sees it.
+ */
+preview: Image, 
+/**
+ * Feature shape `[c, h, w]` of the layer.
+ */
+shape: Array<number>, 
+/**
+ * Channels shown in `features` and `difference`, stacked top to bottom.
+ */
+channels: number, features: Heatmap, difference: Heatmap, meanAbs: number, cosineDistance: number, 
+/**
+ * False when the shift is not a multiple of the stride (the compensation rounds).
+ */
+exact: boolean, };
+
+export type SweepStepRequest = { model: string, image: string, mode: ShiftMode, dx: number, dy: number, 
+/**
+ * Display name of one of the model's probes.
+ */
+layer: string, };
+
+export type SweepSummary = { referenceClass: number, 
+/**
+ * Index of the untransformed input in the sweep (the first one if absent).
+ */
+referenceIndex: number, top1: Array<number>, top1Prob: Array<number>, referenceProb: Array<number>, 
+/**
+ * Steps whose top-1 differs from the reference class.
+ */
+differsFromReference: number, 
+/**
+ * P(top-1 change) between consecutive steps; `None` for a 2-D grid.
+ */
+pChangeAlong: number | null, };
+
+export type SweepTransform = { "kind": "shift", dx: number, dy: number, } | { "kind": "scale", scale: number, };
+
+export type TrackerPeak = { row: number, col: number, dx: number, dy: number, value: number, };
 

@@ -1,40 +1,30 @@
 // The CoordConv lab (Liu et al. 2018): place a 9×9 square on a 64×64 canvas and watch a plain CNN
 // and a CoordConv CNN, trained on the same split, regress its centre; the error at every
 // position of the canvas, as a heatmap, shows where each one generalises.
-import { modelById, modelRef } from '../models.js';
+import { modelById } from '../models.js';
+import { schemaFor } from '../settings.js';
 import { arrowKeys, rangeControl, segmentedControl } from '../ui/controls.js';
 import { h } from '../ui/dom.js';
 import { jobBar } from '../ui/job.js';
 import { downloadCanvasesPng, downloadCsv, downloadJson } from '../ui/export.js';
-import { colorLegend, drawRgba, formatNumber, pixelCanvas } from '../ui/heatmap.js';
+import { colorLegend, drawRgba, pixelCanvas } from '../ui/heatmap.js';
 import { Unavailable, renderLoop } from '../ui/render-loop.js';
 
+export const schema = schemaFor('coordconv');
+
 const CANVAS = 64;
-const SIDE = 56; // top-left positions per axis
+const SIDE = schema.x.max + 1; // top-left positions per axis
 const SCALE = 6; // display pixels per canvas pixel
 const HALF = 4; // the square's centre pixel is its top-left + 4
 const QUADRANT_FROM = 28; // top-left positions whose centre lies in the bottom-right quadrant
 const UNTESTED = [110, 110, 110, 255]; // grey: a position the model was trained on
 
-const SPLITS = [
-  { value: 'quadrant', label: 'Quadrant', title: 'Trained without any square in the bottom-right quadrant; tested there' },
-  { value: 'uniform', label: 'Uniform', title: 'A random 80/20 split of all positions' },
-];
 const KINDS = [
   { kind: 'plain', title: 'Plain conv' },
   { kind: 'coordconv', title: 'CoordConv' },
 ];
 
-export const schema = {
-  split: { type: 'enum', choices: SPLITS.map((s) => s.value), default: 'quadrant' },
-  x: { type: 'int', min: 0, max: SIDE - 1, default: 40 },
-  y: { type: 'int', min: 0, max: SIDE - 1, default: 40 },
-};
-
 const modelId = (kind, split) => `coord-${kind}-${split}`;
-
-// Predictions need no feature maps, so the models load without probes.
-const modelRefOf = (model) => ({ ...modelRef(model), probes: [] });
 
 function metricRow(testid, label, title) {
   const value = h('dd', { dataset: { testid } }, '–');
@@ -113,8 +103,8 @@ function drawScene(view, image, truth, prediction) {
 
 // The 56×56 error map enlarged (positions outside the test split grey), the held-out quadrant
 // outlined and the current position marked.
-function drawErrorMap(canvas, colored, tested, x, y) {
-  const rgba = colored.slice();
+function drawErrorMap(canvas, heatmap, tested, x, y) {
+  const rgba = heatmap.rgba.slice();
   tested.forEach((isTest, cell) => !isTest && rgba.set(UNTESTED, 4 * cell));
   const source = pixelCanvas();
   drawRgba(source, { width: SIDE, height: SIDE, rgba });
@@ -136,11 +126,11 @@ export function mount(container, initial, ctx) {
   let state = initial;
   let disposed = false;
   let last = null; // the prediction view on screen
-  const maps = new Map(); // split → { errors: [Float32Array, Float32Array], summaries, rgba, lo, hi }
+  const maps = new Map(); // split → { places, errors: [per model], summaries, heatmaps, tested }
 
-  const splitControl = segmentedControl('split', { label: 'Split', options: SPLITS, value: state.split, onChange: (v) => ctx.setState({ split: v }) });
-  const xControl = rangeControl('x', schema.x, { label: 'square x (left)', value: state.x, onChange: (v) => ctx.setState({ x: v }) });
-  const yControl = rangeControl('y', schema.y, { label: 'square y (top)', value: state.y, onChange: (v) => ctx.setState({ y: v }) });
+  const splitControl = segmentedControl('split', { label: schema.split.label, options: schema.split.options, value: state.split, onChange: (v) => ctx.setState({ split: v }) });
+  const xControl = rangeControl('x', schema.x, { label: schema.x.label, value: state.x, onChange: (v) => ctx.setState({ x: v }) });
+  const yControl = rangeControl('y', schema.y, { label: schema.y.label, value: state.y, onChange: (v) => ctx.setState({ y: v }) });
   const truth = h('p', { class: 'note', dataset: { testid: 'truth' } });
   const verdict = h('p', { class: 'note', dataset: { testid: 'verdict' } });
   const job = jobBar('error-map-job');
@@ -206,8 +196,8 @@ export function mount(container, initial, ctx) {
     const entry = maps.get(state.split);
     if (!entry) return;
     const rows = [['x', 'y', 'centre_x', 'centre_y', ...KINDS.map((k) => `${modelId(k.kind, state.split)}_error_px`)]];
-    for (let k = 0; k < entry.places.length / 2; k++) {
-      const [x, y] = [entry.places[2 * k], entry.places[2 * k + 1]];
+    for (let k = 0; k < entry.places.length; k++) {
+      const [x, y] = entry.places[k];
       rows.push([x, y, x + 4.5, y + 4.5, ...entry.errors.map((e) => e[k])]);
     }
     downloadCsv(rows, `shiftlab-coordconv-${state.split}-test-errors.csv`);
@@ -235,40 +225,25 @@ export function mount(container, initial, ctx) {
     });
   }
 
-  const legendBars = new Map();
-  const legendBar = (map) => {
-    if (!legendBars.has(map)) legendBars.set(map, client.call('legend', { map, width: 256 }));
-    return legendBars.get(map);
-  };
-
   async function drawChannels() {
-    const t = await client.call('coordChannels', { size: CANVAS });
-    const plane = CANVAS * CANVAS;
-    const ij = t.data.slice(0, 2 * plane);
-    const r = t.data.slice(2 * plane);
-    const [ijColors, rColors, rdbu, viridis] = await Promise.all([
-      client.call('colorize', { data: ij, width: CANVAS, height: 2 * CANVAS, map: 'rdbu', lo: -1, hi: 1 }),
-      client.call('colorize', { data: r, width: CANVAS, height: CANVAS, map: 'viridis' }),
-      legendBar('rdbu'),
-      legendBar('viridis'),
-    ]);
+    const { i, j, r } = await client.run('coordconv', { job: 'channels' });
     if (disposed) return;
-    drawRgba(channelCanvases[0], { width: CANVAS, height: CANVAS, rgba: ijColors.rgba.subarray(0, plane * 4) });
-    drawRgba(channelCanvases[1], { width: CANVAS, height: CANVAS, rgba: ijColors.rgba.subarray(plane * 4) });
-    drawRgba(channelCanvases[2], { width: CANVAS, height: CANVAS, rgba: rColors.rgba });
-    channelLegends[0].set(rdbu, ijColors.lo, ijColors.hi);
-    channelLegends[1].set(viridis, rColors.lo, rColors.hi);
+    drawRgba(channelCanvases[0], i);
+    drawRgba(channelCanvases[1], j);
+    drawRgba(channelCanvases[2], r);
+    channelLegends[0].show(i);
+    channelLegends[1].show(r);
   }
 
-  async function renderView(s, models) {
-    const view = await client.call('coordView', { models: models.map(modelRefOf), x: s.x, y: s.y });
+  async function renderView(s) {
+    const view = await client.run('coordconv', { job: 'view', split: s.split, x: s.x, y: s.y });
     if (disposed) return;
     truth.textContent = `Square at top-left (${s.x}, ${s.y}); true centre (${view.centre[0]}, ${view.centre[1]}) px` +
       (s.x >= QUADRANT_FROM && s.y >= QUADRANT_FROM ? ' — inside the held-out bottom-right quadrant.' : '.');
     truth.dataset.value = `${view.centre[0]},${view.centre[1]}`;
     panels.forEach((panel, k) => {
-      const p = view.predictions[k];
-      panel.heading.textContent = `${KINDS[k].title} (${models[k].id})`;
+      const { id, prediction: p } = view.models[k];
+      panel.heading.textContent = `${KINDS[k].title} (${id})`;
       drawScene(panel.view, view.image, view.centre, p);
       panel.predicted.value.textContent = `(${p.x.toFixed(2)}, ${p.y.toFixed(2)})`;
       panel.predicted.value.dataset.value = `${p.x},${p.y}`;
@@ -277,47 +252,32 @@ export function mount(container, initial, ctx) {
     last = {
       settings: { ...s },
       truth: { x: view.centre[0], y: view.centre[1] },
-      models: Object.fromEntries(models.map((m, k) => [m.id, view.predictions[k]])),
+      models: Object.fromEntries(view.models.map((m) => [m.id, m.prediction])),
     };
   }
 
-  async function measureMap(s, models) {
+  // Both models at every test position of the split, a batch per step; the core colours both
+  // maps on one scale (cells outside the test split are greyed here).
+  async function measureMap(s) {
     if (maps.has(s.split)) return maps.get(s.split);
-    const signal = job.start('measuring both models at every test position');
-    try {
-      const { places, results } = await client.call(
-        'coordErrorMap',
-        { models: models.map(modelRefOf), split: s.split },
-        { signal, onProgress: (p) => job.progress(p.done, p.total, 'test positions measured') },
-      );
-      // Both maps in one colourisation, so they share one scale; untested cells stay NaN.
-      const cells = SIDE * SIDE;
-      const both = new Float32Array(2 * cells).fill(NaN);
-      const tested = new Uint8Array(cells);
-      for (let k = 0; k < places.length / 2; k++) {
-        const cell = places[2 * k + 1] * SIDE + places[2 * k];
-        tested[cell] = 1;
-        both[cell] = results[0].errors[k];
-        both[cells + cell] = results[1].errors[k];
-      }
-      const colors = await client.call('colorize', { data: both, width: SIDE, height: 2 * SIDE, map: 'magma', lo: 0 });
-      const entry = { places, errors: results.map((r) => r.errors), summaries: results.map((r) => r.summary), colors, tested };
-      maps.set(s.split, entry);
-      job.finish(`${places.length / 2} test positions through both models`);
-      return entry;
-    } catch (err) {
-      job.fail(err, 'change a setting to measure again');
-      throw err;
-    }
+    const { places, models } = await job.run(
+      'measuring both models at every test position',
+      'batches measured',
+      (options) => client.run('coordconv', { job: 'errorMap', split: s.split }, options),
+      'change a setting to measure again',
+    );
+    const tested = new Uint8Array(SIDE * SIDE);
+    for (const [x, y] of places) tested[y * SIDE + x] = 1;
+    const entry = { places, errors: models.map((m) => m.errors), summaries: models.map((m) => m.summary), heatmaps: models.map((m) => m.map), tested };
+    maps.set(s.split, entry);
+    job.finish(`${places.length} test positions through both models`);
+    return entry;
   }
 
-  async function drawMaps(s, models, entry) {
-    const magma = await legendBar('magma');
-    if (disposed) return;
-    const cells = SIDE * SIDE * 4;
+  function drawMaps(s, entry) {
     panels.forEach((panel, k) => {
-      drawErrorMap(panel.map, entry.colors.rgba.subarray(k * cells, (k + 1) * cells), entry.tested, s.x, s.y);
-      panel.legend.set(magma, entry.colors.lo, entry.colors.hi);
+      drawErrorMap(panel.map, entry.heatmaps[k], entry.tested, s.x, s.y);
+      panel.legend.show(entry.heatmaps[k]);
       const summary = entry.summaries[k];
       show(panel.testMean, summary.testMeanPx, 2, ' px');
       show(panel.within, summary.testWithin1pxPercent, 1, '%');
@@ -339,11 +299,11 @@ export function mount(container, initial, ctx) {
     const models = modelsOf(s.split);
     const absent = KINDS.filter((_, k) => !models[k]).map((k) => modelId(k.kind, s.split));
     if (absent.length > 0) throw new Unavailable(`The model(s) ${absent.join(', ')} are not in models/manifest.json, so this split cannot be shown.`);
-    await renderView(s, models);
+    await renderView(s);
     if (isStale()) return;
-    const entry = await measureMap(s, models);
+    const entry = await measureMap(s);
     if (isStale()) return;
-    await drawMaps(s, models, entry);
+    drawMaps(s, entry);
     if (isStale()) return;
     for (const b of exportButtons) b.disabled = false;
   });

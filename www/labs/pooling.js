@@ -144,7 +144,7 @@ function imageOptions() {
 
 // A table of one chain's outputs: a row per shift (the selected one marked), a cell per
 // output sample, and (when `errors` is given) the equivariance error at that shift.
-function stepTable(testid, { outputs, errors }, { shift, lo, hi }) {
+function stepTable(testid, { outputs, errors = null }, { shift, lo, hi }) {
   const width = outputs[0].length;
   const head = h(
     'tr',

@@ -4,7 +4,8 @@
 // and one trained with shifted targets. A sweep over many pairs plots each tracker's peak error
 // against the target's distance from the centre.
 import { PHOTOS, bundledImage } from '../images.js';
-import { modelById, modelRef } from '../models.js';
+import { modelById } from '../models.js';
+import { schemaFor } from '../settings.js';
 import { arrowKeys, fileControl, rangeControl, selectControl } from '../ui/controls.js';
 import { h } from '../ui/dom.js';
 import { downloadCanvasesPng, downloadCsv, downloadJson } from '../ui/export.js';
@@ -12,26 +13,23 @@ import { colorLegend, drawRgba, pixelCanvas } from '../ui/heatmap.js';
 import { jobBar } from '../ui/job.js';
 import { linePlot } from '../ui/plot.js';
 import { Unavailable, renderLoop } from '../ui/render-loop.js';
-import { storeUpload } from '../ui/upload.js';
+import { uploadImage } from '../ui/upload.js';
 
 const SEARCH = 64;
 const TEMPLATE = 16;
-const MAX_SHIFT = 24; // keeps the 16-px target inside the search region
 const TRAINED_SHIFT = 20; // siam-shifted's training offsets: |dx|, |dy| ≤ 20
 const SCALE = 6;
-const SWEEP = { seed: 0, step: 4, maxDistance: MAX_SHIFT }; // the scenes of the plot, fixed
 const TRACKERS = [
   { id: 'siam-centred', title: 'Trained on centred targets', color: '#d62728' },
   { id: 'siam-shifted', title: 'Trained on shifted targets', color: '#1f77b4' },
 ];
 const SCENE = 'scene';
 const UPLOAD = 'upload';
-const UPLOAD_KEY = 'siamese:upload';
 
 // The user's picture lives only in this page (and the worker), never in a link; kept at module
-// level so that it survives switching to another lab and back. `version` tells a new upload
-// under the same setting from the old one.
-let upload = null; // { name, version }
+// level so that it survives switching to another lab and back. Its key is its content hash, so
+// a new upload under the same setting is told from the old one.
+let upload = null; // { name, key }
 
 function sourceOptions() {
   return [
@@ -41,32 +39,21 @@ function sourceOptions() {
   ];
 }
 
-function pictureRef(source) {
+// The asset key of the picture the pairs are cut from; null for the generated scene.
+function imageKey(source) {
   if (source === SCENE) return null;
-  return source === UPLOAD ? { key: UPLOAD_KEY } : bundledImage(source).ref;
+  return source === UPLOAD ? upload.key : bundledImage(source).key;
 }
 
-export const schema = {
-  source: {
-    type: 'enum',
-    choices: () => sourceOptions().map((o) => o.value),
-    default: SCENE,
-    note: 'an uploaded picture stays on your machine, so a link cannot carry it',
-  },
-  seed: { type: 'int', min: 0, max: 99999, default: 1 },
-  dx: { type: 'int', min: -MAX_SHIFT, max: MAX_SHIFT, default: 16 },
-  dy: { type: 'int', min: -MAX_SHIFT, max: MAX_SHIFT, default: 8 },
-  scenes: { type: 'int', min: 1, max: 64, default: 8 },
-  map: { type: 'enum', choices: ['off', 'on'], default: 'off' },
-};
+export const schema = schemaFor('siamese', {
+  source: { choices: () => sourceOptions().map((o) => o.value) },
+});
+const MAX_SHIFT = schema.dx.max; // keeps the 16-px target inside the search region
+const SWEEP = { seed: 0, step: 4, maxDistance: MAX_SHIFT }; // the scenes of the plot, fixed
 
 // The error-by-offset map: 13 × 13 offsets, two fresh scenes each (a picture has one cut each).
 const MAP = { seed: 0, scenes: 2, step: 4 };
 const MAP_CELL = 18; // display pixels per offset
-
-function trackerRef(model) {
-  return { model: { ...modelRef(model), probes: [] }, inputs: model.inputs };
-}
 
 function metricRow(testid, label, title) {
   const value = h('dd', { dataset: { testid } }, '–');
@@ -125,14 +112,14 @@ export function mount(container, initial, ctx) {
   let cancelledMapKey = null;
 
   const on = (name) => (value) => ctx.setState({ [name]: value });
-  const dxControl = rangeControl('dx', schema.dx, { label: 'target dx (→)', value: state.dx, onChange: on('dx') });
-  const dyControl = rangeControl('dy', schema.dy, { label: 'target dy (↓)', value: state.dy, onChange: on('dy') });
-  const scenesControl = rangeControl('scenes', schema.scenes, { label: 'pairs per distance (plot)', value: state.scenes, onChange: on('scenes') });
-  const sourceControl = selectControl('source', { label: 'pair from', options: sourceOptions(), value: state.source, onChange: on('source') });
+  const dxControl = rangeControl('dx', schema.dx, { label: schema.dx.label, value: state.dx, onChange: on('dx') });
+  const dyControl = rangeControl('dy', schema.dy, { label: schema.dy.label, value: state.dy, onChange: on('dy') });
+  const scenesControl = rangeControl('scenes', schema.scenes, { label: schema.scenes.label, value: state.scenes, onChange: on('scenes') });
+  const sourceControl = selectControl('source', { label: schema.source.label, options: sourceOptions(), value: state.source, onChange: on('source') });
   const uploadControl = fileControl('upload', { label: 'Upload PNG or JPEG…', accept: 'image/png,image/jpeg', onFile: useUpload });
   const seedText = h('output', { dataset: { testid: 'seed-value' } }, String(state.seed));
   const newScene = h('button', { type: 'button', dataset: { testid: 'new-scene' }, onclick: () => ctx.setState({ seed: (state.seed + 1) % (schema.seed.max + 1) }) }, 'New scene');
-  const sceneRow = h('div', { class: 'control' }, h('label', {}, 'scene (seed) '), seedText, newScene);
+  const sceneRow = h('div', { class: 'control' }, h('label', {}, `${schema.seed.label} `), seedText, newScene);
   const sourceNote = h('p', { class: 'note', dataset: { testid: 'source-note' } });
 
   const template = h('canvas', { width: TEMPLATE * SCALE, height: TEMPLATE * SCALE, dataset: { testid: 'template' }, style: { width: `${TEMPLATE * SCALE}px`, display: 'block' } });
@@ -286,25 +273,18 @@ export function mount(container, initial, ctx) {
   search.addEventListener('pointerup', () => (dragging = false));
   search.addEventListener('pointercancel', () => (dragging = false));
 
-  const legendBar = client.call('legend', { map: 'viridis', width: 256 });
-
   async function renderView(s, models) {
-    const view = await client.call('siameseView', { trackers: models.map(trackerRef), seed: s.seed, picture: pictureRef(s.source), dx: s.dx, dy: s.dy });
-    if (disposed) return;
-    const colours = await Promise.all(
-      view.responses.map((r) => client.call('colorize', { data: r.response.data, width: r.response.shape[1], height: r.response.shape[0], map: 'viridis' })),
-    );
-    const bar = await legendBar;
+    const view = await client.run('siamese', { job: 'view', seed: s.seed, image: imageKey(s.source), dx: s.dx, dy: s.dy });
     if (disposed) return;
     enlarge(template, view.template);
     const g = enlarge(search, view.search);
     const centre = (SEARCH / 2) * SCALE;
     cross(g, centre + s.dx * SCALE, centre + s.dy * SCALE, 12, '#2ca02c');
-    view.responses.forEach((r, k) => {
+    view.trackers.forEach((r, k) => {
       ring(g, centre + r.peak.dx * SCALE, centre + r.peak.dy * SCALE, 9 + 4 * k, TRACKERS[k].color);
-      const [rh, rw] = r.response.shape;
+      const rw = r.response.width;
       const panel = panels[k];
-      const mg = enlarge(panel.map, { width: rw, height: rh, rgba: colours[k].rgba });
+      const mg = enlarge(panel.map, r.response);
       const cell = panel.map.width / rw;
       mg.strokeStyle = '#ff4040';
       mg.lineWidth = 2;
@@ -314,7 +294,7 @@ export function mount(container, initial, ctx) {
       const middle = (rw - 1) / 2;
       const stride = (SEARCH - TEMPLATE) / (rw - 1);
       cross(mg, (middle + s.dx / stride + 0.5) * cell, (middle + s.dy / stride + 0.5) * cell, cell / 2, '#2ca02c');
-      panel.legend.set(bar, colours[k].lo, colours[k].hi);
+      panel.legend.show(r.response);
       panel.peak.value.textContent = `(${r.peak.dx}, ${r.peak.dy})`;
       panel.peak.value.dataset.value = `${r.peak.dx},${r.peak.dy}`;
       panel.error.value.textContent = `${r.error.toFixed(2)} px`;
@@ -323,13 +303,13 @@ export function mount(container, initial, ctx) {
     });
     last = {
       settings: { ...s },
-      trackers: Object.fromEntries(models.map((m, k) => [m.id, { peak: view.responses[k].peak, error: view.responses[k].error }])),
+      trackers: Object.fromEntries(view.trackers.map((t) => [t.id, { peak: t.peak, error: t.error }])),
     };
   }
 
   // What the sweep and the map are computed from: the source, and which upload it holds.
   function sourceKey(s) {
-    return s.source === UPLOAD ? `${UPLOAD}|${upload?.version}` : s.source;
+    return s.source === UPLOAD ? `${UPLOAD}|${upload?.key}` : s.source;
   }
 
   // The sweep depends only on the source and the number of pairs per distance, not on the
@@ -337,20 +317,20 @@ export function mount(container, initial, ctx) {
   async function runSweep(s, models) {
     const key = `${sourceKey(s)}|${s.scenes}`;
     if (sweep?.key === key || cancelledKey === key) return;
-    const opts = { ...SWEEP, scenes: s.scenes };
+    const request = { job: 'sweep', image: imageKey(s.source), ...SWEEP, scenes: s.scenes };
     let answer;
     try {
       answer = await job.run(
         'sweeping both trackers',
         'distance bins scored',
-        (options) => client.call('siameseSweep', { trackers: models.map(trackerRef), opts, picture: pictureRef(s.source) }, options),
+        (options) => client.run('siamese', request, options),
         'change the number of pairs to sweep again',
       );
     } catch (err) {
       if (err.name === 'AbortError') cancelledKey = key;
       throw err;
     }
-    sweep = { key, source: s.source, scenes: s.scenes, ...answer };
+    sweep = { key, source: s.source, scenes: s.scenes, distances: answer.distances, results: answer.trackers.map((t) => t.bins) };
     const what = s.source === SCENE ? 'scenes' : 'cuts of the picture';
     job.finish(`${answer.distances.length} distances × ${s.scenes} ${what} through both trackers`);
     drawSweep(models);
@@ -386,7 +366,7 @@ export function mount(container, initial, ctx) {
     verdict.dataset.holds = String(holds);
   }
 
-  async function runMap(s, models) {
+  async function runMap(s) {
     mapRun.disabled = s.map === 'on';
     if (s.map !== 'on') return;
     const key = sourceKey(s);
@@ -396,29 +376,25 @@ export function mount(container, initial, ctx) {
       answer = await mapJob.run(
         'mapping both trackers',
         'rows scored',
-        (options) => client.call('siameseErrorMap', { trackers: models.map(trackerRef), opts: MAP, picture: pictureRef(s.source) }, options),
+        (options) => client.run('siamese', { job: 'errorMap', image: imageKey(s.source), ...MAP }, options),
         'choose another source to map again',
       );
     } catch (err) {
       if (err.name === 'AbortError') cancelledMapKey = key;
       throw err;
     }
-    errorMap = { key, source: s.source, ...answer };
-    mapJob.finish(`${answer.offsets.length} × ${answer.offsets.length} offsets through both trackers`);
-    await drawMap();
+    const { offsets, trackers } = answer;
+    errorMap = { key, source: s.source, offsets, maps: trackers.map((t) => t.errors), heatmaps: trackers.map((t) => t.map) };
+    mapJob.finish(`${offsets.length} × ${offsets.length} offsets through both trackers`);
+    drawMap();
   }
 
-  async function drawMap() {
-    const { offsets, maps } = errorMap;
+  // Both trackers' maps, coloured by the core on one scale.
+  function drawMap() {
+    const { offsets, maps, heatmaps } = errorMap;
     const side = offsets.length;
-    const both = new Float32Array(2 * side * side);
-    maps.forEach((m, k) => both.set(m, k * side * side));
-    const colours = await client.call('colorize', { data: both, width: side, height: 2 * side, map: 'magma', lo: 0 });
-    const bar = await client.call('legend', { map: 'magma', width: 256 });
-    if (disposed) return;
-    const half = side * side * 4;
     mapPanels.forEach((panel, k) => {
-      const g = enlarge(panel.canvas, { width: side, height: side, rgba: colours.rgba.slice(k * half, (k + 1) * half) });
+      const g = enlarge(panel.canvas, heatmaps[k]);
       const cell = panel.canvas.width / side;
       cross(g, (side / 2) * cell, (side / 2) * cell, cell / 2, '#2ca02c');
       panel.canvas.dataset.values = JSON.stringify(Array.from(maps[k]));
@@ -427,15 +403,17 @@ export function mount(container, initial, ctx) {
         offsets.forEach((dy, r) => offsets.forEach((dx, c) => keep(Math.hypot(dx, dy)) && picked.push(maps[k][r * side + c])));
         return picked.reduce((a, b) => a + b, 0) / picked.length;
       };
-      for (const [row, value] of [
+      /** @type {[{ value: HTMLElement }, number][]} */
+      const rows = [
         [panel.centre, mean((d) => d <= 8)],
         [panel.far, mean((d) => d >= 16)],
-      ]) {
+      ];
+      for (const [row, value] of rows) {
         row.value.textContent = `${value.toFixed(2)} px`;
         row.value.dataset.value = String(value);
       }
     });
-    mapLegend.set(bar, colours.lo, colours.hi);
+    mapLegend.show(heatmaps[0]);
   }
 
   function describeSource(s) {
@@ -459,15 +437,16 @@ export function mount(container, initial, ctx) {
     exportButtons[0].disabled = false;
     await runSweep(s, models);
     if (isStale()) return;
-    await runMap(s, models);
+    await runMap(s);
     if (isStale()) return;
     for (const b of exportButtons) b.disabled = false;
     exportButtons[2].disabled = !errorMap;
   });
 
   async function useUpload(file) {
-    if (!(await storeUpload(client, ctx, file, { key: UPLOAD_KEY, notice: 'siamese-upload' })) || disposed) return;
-    upload = { name: file.name, version: (upload?.version ?? 0) + 1 };
+    const key = await uploadImage(client, ctx, file, 'siamese-upload');
+    if (!key || disposed) return;
+    upload = { name: file.name, key };
     sourceControl.setOptions(sourceOptions(), state.source);
     if (state.source === UPLOAD) schedule(state); // a new picture under the same setting
     else ctx.setState({ source: UPLOAD });

@@ -520,6 +520,7 @@ export function mount(container, initial, ctx) {
   }
 
   // The direction measured just now, in words.
+  /** @param {any[]} models @param {any[]} results */
   function compare([a, b], [ra, rb]) {
     const say = (better, what, va, vb, digits) => `${what}: ${better ? 'B better' : va === vb ? 'equal' : 'A better'} (${va.toFixed(digits)} vs ${vb.toFixed(digits)})`;
     return (

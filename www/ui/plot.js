@@ -78,7 +78,8 @@ export function linePlot({ testid, xLabel, yLabel, series, onPick, yRange = null
       xValues = names;
       shown = { xLabel: x, labels, integerX: whole };
       plot?.destroy();
-      plot = new uPlot(options(), [xs, ...ys], el);
+      // uPlot's declared option types are stricter than the options it documents and accepts.
+      plot = new uPlot(/** @type {any} */ (options()), [xs, ...ys], el);
       if (onPick) {
         plot.over.addEventListener('click', () => {
           const idx = plot.cursor.idx;

@@ -26,17 +26,3 @@ export async function uploadImage(client, ctx, file, notice) {
     return null;
   }
 }
-
-// TEMPORARY (removed once every lab runs on the lab contract): the old path into the worker's
-// per-lab image store.
-export async function storeUpload(client, ctx, file, { key, notice }) {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  try {
-    await client.call('loadImage', { image: { key, bytes } }, { transfer: [bytes.buffer] });
-  } catch (err) {
-    ctx.notify(`“${file.name}” cannot be used: ${err.message}`, 'error', { key: notice });
-    return false;
-  }
-  ctx.dismiss(notice);
-  return true;
-}
