@@ -3,6 +3,7 @@
 //! it; the sweep lab shows it for a selected step.
 
 use crate::imaging::{Image, InputSpec, prepare};
+use crate::manifest::{ModelEntry, Probe};
 use crate::model::ProbeModel;
 use crate::shift::{ShiftMode, plane_dims, shift_planes};
 use crate::{Result, Tensor, err};
@@ -19,6 +20,25 @@ pub struct ShiftViewOptions {
     pub layer: String,
     /// Total stride of `layer` with respect to the input.
     pub stride: usize,
+}
+
+impl ShiftViewOptions {
+    /// The comparison at a manifest model's probe, for its first input.
+    pub fn at_probe(
+        entry: &ModelEntry,
+        probe: &Probe,
+        (dx, dy): (i64, i64),
+        mode: ShiftMode,
+    ) -> Self {
+        ShiftViewOptions {
+            input: entry.inputs[0].spec.clone(),
+            dx,
+            dy,
+            mode,
+            layer: probe.node.clone(),
+            stride: probe.stride,
+        }
+    }
 }
 
 /// One side of the comparison.

@@ -79,6 +79,14 @@ impl ModelEntry {
         self.probes.iter().map(|p| p.node.clone()).collect()
     }
 
+    /// The probe whose display name is `name`.
+    pub fn probe(&self, name: &str) -> Result<&Probe> {
+        self.probes
+            .iter()
+            .find(|p| p.name == name)
+            .ok_or_else(|| err!("{} has no layer \"{name}\"", self.id))
+    }
+
     /// A headline metric as a number.
     pub fn metric(&self, name: &str) -> Result<f64> {
         self.metrics

@@ -11,16 +11,8 @@ fn root() -> &'static Path {
 
 #[test]
 fn the_default_request_times_each_model_and_is_seeded() {
-    let settings = serde_json::to_value((lab::lab("benchmark").unwrap().settings)()).unwrap();
-    let default = |name: &str| {
-        settings
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["name"] == name)
-            .unwrap()["default"]
-            .clone()
-    };
+    let defaults = lab::defaults("benchmark").unwrap();
+    let default = |name: &str| defaults[name].clone();
     let mut request = json!({
         "models": ["digits-bin5", "siam-shifted"],
         "batch": default("batch"),

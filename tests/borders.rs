@@ -3,7 +3,7 @@
 //! freshly generated test sets against the manifest's (Kayhan & van Gemert 2020).
 
 use serde_json::{Value, json};
-use shiftlab::lab::{self, SettingKind};
+use shiftlab::lab;
 use shiftlab::labs::borders::{
     CoverageOptions, RedGreenOptions, coverage, evaluate, images, input_side,
 };
@@ -93,29 +93,12 @@ fn red_green_inputs_grow_with_the_border_and_move_with_the_shift() {
     assert!(images(&opts(33, 0), 0, 1).is_err());
 }
 
-/// The lab's settings' defaults by name.
-fn defaults() -> serde_json::Map<String, Value> {
-    (lab::lab("borders").unwrap().settings)()
-        .iter()
-        .filter_map(|s| {
-            let v = match &s.kind {
-                SettingKind::Int { default, .. } => json!(default),
-                SettingKind::Float { default, .. } => json!(default),
-                SettingKind::Enum { default, .. } => json!(default),
-                SettingKind::Model { default, .. } => json!(default),
-                SettingKind::Dynamic { default } => json!((*default)?),
-            };
-            Some((s.name.to_string(), v))
-        })
-        .collect()
-}
-
 const MODELS: [&str; 4] = ["rg-vconv", "rg-sconv-zero", "rg-sconv-circular", "rg-fconv"];
 
 #[test]
 fn default_requests_run_through_the_lab_contract() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let d = defaults();
+    let d = lab::defaults("borders").unwrap();
     let side = |pad: &str, bound: &str| json!({"n": d["n"], "k": d["k"], "layers": d["layers"], "padding": d[pad], "boundary": d[bound]});
     let cov = lab::run_from_disk(
         root,

@@ -5,7 +5,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use shiftlab::datasets::clevr::{Split, positions};
-use shiftlab::lab::{self, SettingKind};
+use shiftlab::lab;
 use shiftlab::labs::coordconv::{
     Coordconv, SplitKind, coordinate_channels, predict, summarise, test_positions,
 };
@@ -101,20 +101,6 @@ fn shipped_coordinate_models_reproduce_their_test_error() {
     }
 }
 
-/// A setting's default as the page's URL holds it.
-fn default_of(name: &str) -> serde_json::Value {
-    use shiftlab::lab::Experiment;
-    let setting = Coordconv::settings()
-        .into_iter()
-        .find(|s| s.name == name)
-        .unwrap();
-    match setting.kind {
-        SettingKind::Int { default, .. } => default.into(),
-        SettingKind::Enum { default, .. } => default.into(),
-        other => panic!("{name}: {other:?}"),
-    }
-}
-
 #[test]
 fn the_default_requests_run_from_disk() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -183,4 +169,9 @@ fn the_error_map_job_equals_the_whole_split_at_once() {
         );
     }
     assert_eq!(models[0]["map"]["hi"], models[1]["map"]["hi"], "one scale");
+}
+
+/// A setting's default as the page's URL holds it.
+fn default_of(name: &str) -> serde_json::Value {
+    shiftlab::lab::defaults("coordconv").unwrap()[name].clone()
 }

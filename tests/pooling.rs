@@ -131,15 +131,12 @@ fn operator_ids_are_the_serde_names() {
 
 /// The requests the default view sends, built from the lab's settings' defaults.
 fn default_requests() -> Vec<Value> {
-    let settings = serde_json::to_value((lab::lab("pooling").unwrap().settings)()).unwrap();
+    let defaults = lab::defaults("pooling").unwrap();
     let default = |name: &str| {
-        settings
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["name"] == name)
-            .unwrap_or_else(|| panic!("no setting {name}"))["default"]
-            .clone()
+        defaults
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no setting {name}"))
     };
     let signal: Vec<f32> = default("signal")
         .as_str()

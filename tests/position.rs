@@ -2,7 +2,7 @@
 //! readout on the shipped padding encoders (Islam et al. 2020).
 
 use serde_json::{Value, json};
-use shiftlab::lab::{self, SettingKind};
+use shiftlab::lab;
 use shiftlab::labs::position::{
     HandKernel, HandTestOptions, ReadoutOptions, ReadoutSettings, hand_test, readout,
 };
@@ -173,28 +173,10 @@ fn readout_finds_position_with_zero_padding_and_less_without() {
     }
 }
 
-/// The lab's settings' defaults by name (dynamic ones without a default are absent).
-fn defaults() -> serde_json::Map<String, Value> {
-    let settings = (lab::lab("position").unwrap().settings)();
-    settings
-        .iter()
-        .filter_map(|s| {
-            let v = match &s.kind {
-                SettingKind::Int { default, .. } => json!(default),
-                SettingKind::Float { default, .. } => json!(default),
-                SettingKind::Enum { default, .. } => json!(default),
-                SettingKind::Model { default, .. } => json!(default),
-                SettingKind::Dynamic { default } => json!((*default)?),
-            };
-            Some((s.name.to_string(), v))
-        })
-        .collect()
-}
-
 #[test]
 fn default_requests_run_through_the_lab_contract() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let d = defaults();
+    let d = lab::defaults("position").unwrap();
     let int = |k: &str| d[k].as_i64().unwrap();
     let hand = lab::run_from_disk(
         root,

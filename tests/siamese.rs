@@ -4,7 +4,7 @@
 //! (The trackers' headline test error is re-measured in `shipped_models.rs`.)
 #![cfg(not(target_arch = "wasm32"))]
 
-use shiftlab::lab::{self, Experiment, SettingKind};
+use shiftlab::lab::{self, Experiment};
 use shiftlab::labs::siamese::{
     ErrorMapOptions, MODEL_IDS, Picture, Siamese, SweepOptions, scene, score_bin,
 };
@@ -186,20 +186,6 @@ fn the_view_answers_both_trackers() {
     assert!(run(too_many).is_err(), "more pairs than the setting allows");
 }
 
-/// The setting's default as the page's URL holds it.
-fn default_of(name: &str) -> serde_json::Value {
-    let setting = Siamese::settings()
-        .into_iter()
-        .find(|s| s.name == name)
-        .unwrap();
-    match setting.kind {
-        SettingKind::Int { default, .. } => default.into(),
-        SettingKind::Enum { default, .. } => default.into(),
-        SettingKind::Dynamic { default } => default.into(),
-        other => panic!("{name}: {other:?}"),
-    }
-}
-
 /// The default view and the default plot's sweep (the generated scene), through the
 /// lab contract on the files on disk; the sweep's bins equal `score_bin` on the same pairs.
 #[test]
@@ -303,4 +289,9 @@ fn the_error_map_job_equals_its_rows() {
         (a["lo"].as_f64(), a["hi"].as_f64()),
         (Some(0.0), b["hi"].as_f64())
     );
+}
+
+/// A setting's default as the page's URL holds it.
+fn default_of(name: &str) -> serde_json::Value {
+    shiftlab::lab::defaults("siamese").unwrap()[name].clone()
 }

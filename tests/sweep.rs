@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 use shiftlab::held_out::held_out_images;
 use shiftlab::imaging::{Image, prepare, prepare_scaled};
-use shiftlab::lab::{self, Assets, SettingKind};
+use shiftlab::lab::{self, Assets};
 use shiftlab::labs::sweep::{
     Direction, MetricOptions, SweepSpec, Transform, metric_sums, run_transforms, set_metrics,
     summarise, transforms,
@@ -183,14 +183,8 @@ fn a_step_shows_the_shifted_features_and_their_difference() {
 /// Every URL setting's default makes a request the lab answers.
 #[test]
 fn the_default_requests_run() {
-    let settings = (lab::lab("sweep").unwrap().settings)();
-    let default = |name: &str| -> Value {
-        let s = settings.iter().find(|s| s.name == name).unwrap();
-        match &s.kind {
-            SettingKind::Dynamic { default } => json!(default),
-            kind => serde_json::to_value(kind).unwrap()["default"].clone(),
-        }
-    };
+    let defaults = lab::defaults("sweep").unwrap();
+    let default = |name: &str| -> Value { defaults.get(name).cloned().unwrap_or(Value::Null) };
     let image = format!("models/samples/{}.png", default("image").as_str().unwrap());
     for side in ["modelA", "modelB"] {
         let model = default(side);

@@ -97,6 +97,15 @@ pub fn lab(id: &str) -> Result<&'static Lab> {
         })
 }
 
+/// Lab `id`'s settings' defaults by name, as a link without settings opens the lab
+/// (dynamic settings without a default are absent).
+pub fn defaults(id: &str) -> Result<serde_json::Map<String, Value>> {
+    Ok((lab(id)?.settings)()
+        .iter()
+        .filter_map(|s| Some((s.name.to_string(), s.default_value()?)))
+        .collect())
+}
+
 /// Every lab's settings, keyed by lab id, as the page's URL schemas read them.
 pub fn settings_json() -> Value {
     crate::labs::LABS

@@ -128,6 +128,18 @@ impl Setting {
         Setting::new(name, label, SettingKind::Dynamic { default })
     }
 
+    /// The default as a link's JSON value; none for a dynamic setting without one.
+    pub fn default_value(&self) -> Option<serde_json::Value> {
+        Some(match &self.kind {
+            SettingKind::Int { default, .. } => (*default).into(),
+            SettingKind::Float { default, .. } => (*default).into(),
+            SettingKind::Enum { default, .. } | SettingKind::Model { default, .. } => {
+                (*default).into()
+            }
+            SettingKind::Dynamic { default } => (*default)?.into(),
+        })
+    }
+
     pub fn note(mut self, note: &'static str) -> Self {
         self.note = Some(note);
         self

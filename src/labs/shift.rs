@@ -90,23 +90,10 @@ impl Experiment for Shift {
             }
         }
         let loaded = assets.model(&request.model)?;
-        let probe = loaded
-            .entry
-            .probes
-            .iter()
-            .find(|p| p.name == request.layer)
-            .ok_or_else(|| err!("{} has no layer \"{}\"", request.model, request.layer))?
-            .clone();
+        let probe = loaded.entry.probe(&request.layer)?.clone();
         let image = assets.image(&request.image)?;
         Ok(once(move || {
-            let opts = ShiftViewOptions {
-                input: loaded.entry.inputs[0].spec.clone(),
-                dx: request.dx,
-                dy: request.dy,
-                mode: request.mode,
-                layer: probe.node.clone(),
-                stride: probe.stride,
-            };
+            let opts = ShiftViewOptions::at_probe(&loaded.entry, &probe, (request.dx, request.dy), request.mode);
             let view = shift_view(&loaded.model, &image, &opts)?;
             let [original, shifted] = <[Heatmap; 2]>::try_from(Heatmap::planes(
                 &[&view.original.features, &view.shifted.features],

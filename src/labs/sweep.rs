@@ -59,7 +59,7 @@ impl Transform {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SweepSpec {
     pub direction: Direction,
@@ -409,7 +409,7 @@ pub enum Request {
 
 /// Every input of a sweep of one image through one model.
 #[derive(Debug, Clone, Deserialize, Serialize, TS)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 #[ts(rename = "SweepCurveRequest")]
 pub struct SweepRequest {
     /// Manifest id of a classifier.
@@ -417,16 +417,8 @@ pub struct SweepRequest {
     /// Asset key of the image.
     pub image: String,
     pub mode: ShiftMode,
-    pub direction: Direction,
-    /// Largest |shift| in pixels (shift sweeps).
-    #[serde(default)]
-    pub range: i64,
-    #[serde(default = "default_scale_min")]
-    pub scale_min: f32,
-    #[serde(default = "default_scale_max")]
-    pub scale_max: f32,
-    #[serde(default = "default_scale_steps")]
-    pub scale_steps: usize,
+    #[serde(flatten)]
+    pub sweep: SweepSpec,
 }
 
 /// One shift of a sweep at one layer: the shifted input's feature maps and the
@@ -571,19 +563,13 @@ impl Experiment for Sweep {
 }
 
 fn plan_sweep(r: SweepRequest, assets: &Assets) -> Result<Box<dyn Job>> {
-    if r.direction == Direction::Scale {
-        check_float("scaleMin", r.scale_min, SCALE_MIN)?;
-        check_float("scaleMax", r.scale_max, SCALE_MAX)?;
+    let spec = r.sweep.clone();
+    if spec.direction == Direction::Scale {
+        check_float("scaleMin", spec.scale_min, SCALE_MIN)?;
+        check_float("scaleMax", spec.scale_max, SCALE_MAX)?;
     } else {
-        check("range", r.range, RANGE)?;
+        check("range", spec.range, RANGE)?;
     }
-    let spec = SweepSpec {
-        direction: r.direction,
-        range: r.range,
-        scale_min: r.scale_min,
-        scale_max: r.scale_max,
-        scale_steps: r.scale_steps,
-    };
     let ts = transforms(&spec)?;
     let loaded = assets.model(&r.model)?;
     let image = assets.image(&r.image)?;
@@ -635,23 +621,10 @@ fn plan_step(r: StepRequest, assets: &Assets) -> Result<Box<dyn Job>> {
     check("dx", r.dx, (-MAX_RANGE, MAX_RANGE))?;
     check("dy", r.dy, (-MAX_RANGE, MAX_RANGE))?;
     let loaded = assets.model(&r.model)?;
-    let probe = loaded
-        .entry
-        .probes
-        .iter()
-        .find(|p| p.name == r.layer)
-        .ok_or_else(|| err!("{} has no layer \"{}\"", r.model, r.layer))?
-        .clone();
+    let probe = loaded.entry.probe(&r.layer)?.clone();
     let image = assets.image(&r.image)?;
     Ok(once(move || {
-        let opts = ShiftViewOptions {
-            input: loaded.entry.inputs[0].spec.clone(),
-            dx: r.dx,
-            dy: r.dy,
-            mode: r.mode,
-            layer: probe.node.clone(),
-            stride: probe.stride,
-        };
+        let opts = ShiftViewOptions::at_probe(&loaded.entry, &probe, (r.dx, r.dy), r.mode);
         let view = shift_view(&loaded.model, &image, &opts)?;
         let d = view.difference;
         let diff = Tensor::new(d.shape.clone(), d.data)?;
