@@ -7,7 +7,7 @@
 use shiftlab::datasets::clevr::{Split, positions};
 use shiftlab::lab;
 use shiftlab::labs::coordconv::{
-    Coordconv, SplitKind, coordinate_channels, predict, summarise, test_positions,
+    SplitKind, coordinate_channels, predict, summarise, test_positions,
 };
 use shiftlab::library::Library;
 use std::path::Path;

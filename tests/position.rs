@@ -1,7 +1,7 @@
 //! Lab 4: the seed's hand test against hand-computed values, and the position
 //! readout on the shipped padding encoders (Islam et al. 2020).
 
-use serde_json::{Value, json};
+use serde_json::json;
 use shiftlab::lab;
 use shiftlab::labs::position::{
     HandKernel, HandTestOptions, ReadoutOptions, ReadoutSettings, hand_test, readout,

@@ -4,9 +4,9 @@
 //! (The trackers' headline test error is re-measured in `shipped_models.rs`.)
 #![cfg(not(target_arch = "wasm32"))]
 
-use shiftlab::lab::{self, Experiment};
+use shiftlab::lab;
 use shiftlab::labs::siamese::{
-    ErrorMapOptions, MODEL_IDS, Picture, Siamese, SweepOptions, scene, score_bin,
+    ErrorMapOptions, MODEL_IDS, Picture, SweepOptions, scene, score_bin,
 };
 use shiftlab::library::Library;
 use std::path::Path;

@@ -8,7 +8,7 @@
 use crate::colormap::{ColorMap, Heatmap};
 use crate::held_out::{held_out_images, held_out_set};
 use crate::imaging::{Image, InputSpec, prepare};
-use crate::lab::{Assets, Experiment, Job, LoadedModel, Setting, steps};
+use crate::lab::{Assets, Experiment, Job, LoadedModel, Setting, map_reduce};
 use crate::metrics::cosine_distance;
 use crate::model::ProbeModel;
 use crate::shift::{ShiftMode, shift_planes};
@@ -303,7 +303,6 @@ impl Experiment for Layers {
             loaded: LoadedModel,
             opts: LayerwiseOptions,
             images: Vec<Image>,
-            sums: LayerwiseSums,
         }
         let mut measured = Vec::new();
         // (model, first image) of every step: each model's images in batches.
@@ -326,24 +325,31 @@ impl Experiment for Layers {
                 loaded,
                 opts,
                 images,
-                sums: LayerwiseSums::default(),
             });
         }
         let ids = request.models;
-        Ok(steps(
+        let measured = std::rc::Rc::new(measured);
+        let batches = std::rc::Rc::new(batches);
+        let (for_map, batches_for_map) = (measured.clone(), batches.clone());
+        // Every batch is independent, so the worker pool may spread them; the parts are
+        // merged per model in step order, as one worker would.
+        Ok(map_reduce(
             batches.len(),
-            measured,
-            move |measured, step| {
-                let (m, first) = batches[step];
-                let x = &mut measured[m];
+            move |step| {
+                let (m, first) = batches_for_map[step];
+                let x = &for_map[m];
                 let end = x.images.len().min(first + LAYERWISE_BATCH);
-                let part = layerwise_sums(&x.loaded.model, &x.images[first..end], &x.opts)?;
-                x.sums.merge(&part)
+                layerwise_sums(&x.loaded.model, &x.images[first..end], &x.opts)
             },
-            move |measured| {
+            move |parts: Vec<LayerwiseSums>| {
+                let mut sums: Vec<LayerwiseSums> = measured.iter().map(|_| LayerwiseSums::default()).collect();
+                for (&(m, _), part) in batches.iter().zip(&parts) {
+                    sums[m].merge(part)?;
+                }
                 let results = measured
                     .iter()
-                    .map(|x| x.sums.finish(&x.opts.layers))
+                    .zip(&sums)
+                    .map(|(x, s)| s.finish(&x.opts.layers))
                     .collect::<Result<Vec<_>>>()?;
                 let hi = results
                     .iter()

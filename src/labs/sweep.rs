@@ -7,7 +7,7 @@ use crate::colormap::{ColorMap, Heatmap};
 use crate::equivariance::{ShiftViewOptions, shift_view};
 use crate::held_out::{held_out_images, held_out_set};
 use crate::imaging::{Image, InputSpec, Prepared, prepare, prepare_scaled};
-use crate::lab::{Assets, Experiment, Job, Setting, once, steps};
+use crate::lab::{Assets, Experiment, Job, Setting, map_reduce, once, steps};
 use crate::metrics;
 use crate::model::ProbeModel;
 use crate::rng::Rng;
@@ -675,14 +675,19 @@ fn plan_metrics(r: MetricsRequest, assets: &Assets) -> Result<Box<dyn Job>> {
     };
     // One step per batch of METRIC_BATCH images, summed in the order of `set_metrics`.
     let batches = images.len().div_ceil(METRIC_BATCH);
-    Ok(steps(
+    // The batches are independent, so the worker pool may spread them (map_reduce).
+    Ok(map_reduce(
         batches,
-        MetricSums::default(),
-        move |sums, b| {
+        move |b| {
             let chunk = &images[b * METRIC_BATCH..images.len().min((b + 1) * METRIC_BATCH)];
-            sums.merge(&metric_sums(&loaded.model, chunk, b * METRIC_BATCH, &opts)?);
-            Ok(())
+            metric_sums(&loaded.model, chunk, b * METRIC_BATCH, &opts)
         },
-        |sums| sums.finish(),
+        |parts: Vec<MetricSums>| {
+            let mut sums = MetricSums::default();
+            for part in &parts {
+                sums.merge(part);
+            }
+            sums.finish()
+        },
     ))
 }
