@@ -1,0 +1,56 @@
+// The worker pool (www/worker-pool.js): a long job spread over the pool's workers gives exactly
+// the numbers one worker gives, and cancelling it stops every worker's part.
+import { assert, assertEqual } from './harness.mjs';
+
+const METRICS = { job: 'metrics', model: 'digits-maxpool', count: 120, mode: 'crop', range: 4, pairs: 3, seed: 5, steps: 8 };
+const LAYERS = { models: ['digits-maxpool', 'digits-bin5'], count: 12 };
+
+export const tests = [
+  {
+    name: 'pooled long jobs equal one worker exactly',
+    async run(t) {
+      const page = await t.open('#lab=shift');
+      await t.waitReady(page);
+      for (const [lab, request] of [
+        ['sweep', METRICS],
+        ['layers', LAYERS],
+      ]) {
+        const { pooled, single, workers, progress } = await page.evaluate(
+          async ([id, req]) => {
+            const client = globalThis.shiftlabClient;
+            const seen = [];
+            const pooled = await client.run(id, req, { onProgress: (p) => seen.push(p.done) });
+            const single = await client.interactive.run(id, req);
+            return { pooled: JSON.stringify(pooled), single: JSON.stringify(single), workers: client.pool.length, progress: seen };
+          },
+          [lab, request],
+        );
+        assert(workers >= 1, `${lab}: the pool started (${workers} workers)`);
+        assertEqual(pooled, single, `${lab}: pooled result against one worker`);
+        assert(progress.length > 0, `${lab}: the pooled job reported progress`);
+      }
+    },
+  },
+  {
+    name: 'a cancelled pooled job rejects as cancelled and the pool keeps working',
+    async run(t) {
+      const page = await t.open('#lab=shift');
+      await t.waitReady(page);
+      const outcome = await page.evaluate(async (req) => {
+        const client = globalThis.shiftlabClient;
+        const controller = new AbortController();
+        const job = client.run('sweep', { ...req, count: 1000 }, { signal: controller.signal, onProgress: () => controller.abort() });
+        let cancelled = false;
+        try {
+          await job;
+        } catch (err) {
+          cancelled = err.name === 'AbortError';
+        }
+        const after = await client.run('sweep', req, { onProgress: () => {} });
+        return { cancelled, images: after.images };
+      }, METRICS);
+      assert(outcome.cancelled, 'the job was cancelled');
+      assertEqual(outcome.images, METRICS.count, 'the next pooled job still runs');
+    },
+  },
+];
