@@ -38,9 +38,9 @@ export class WorkerPool {
   // Every worker gets the user's file, so any of them can run a job that reads it.
   async put(key, bytes, options) {
     this.uploads.set(key, bytes.slice());
+    // All settle together, so a refused file is one rejection, not one per worker.
     const others = this.pool.map((c) => c.put(key, bytes.slice(), options));
-    const answer = await this.interactive.put(key, bytes, options);
-    await Promise.all(others);
+    const [answer] = await Promise.all([this.interactive.put(key, bytes, options), ...others]);
     return answer;
   }
 
