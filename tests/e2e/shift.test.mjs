@@ -160,24 +160,17 @@ export const tests = [
       await t.waitReady(page);
       const outcome = await page.evaluate(async () => {
         const { WorkerClient } = await import('/www/worker-client.js');
-        const { modelRef, loadManifest, modelById } = await import('/www/models.js');
-        const { DIGIT_SAMPLES } = await import('/www/images.js');
-        const { manifest } = await loadManifest();
-        const model = modelById(manifest, 'digits-maxpool');
-        const input = model.inputs[0];
-        const payload = (count) => ({
-          model: modelRef(model),
-          image: DIGIT_SAMPLES[3].ref,
-          opts: { shape: input.shape, mean: input.mean, std: input.std, mode: 'black' },
-          shifts: Array.from({ length: count }, (_, i) => ({ dx: (i % 17) - 8, dy: 0 })),
-          batchSize: 4,
+        // A sweep over a 2-D grid of shifts: one step per batch of 16 of its 289 inputs.
+        const request = (direction) => ({
+          job: 'sweep', model: 'digits-maxpool', image: 'models/samples/digit-3.png', mode: 'black',
+          direction, range: 8, scaleMin: 0.8, scaleMax: 1.2, scaleSteps: 21,
         });
         const client = new WorkerClient();
         const controller = new AbortController();
         const reports = [];
         let cancelled = null;
         try {
-          await client.call('sweep', payload(400), {
+          await client.run('sweep', request('grid'), {
             signal: controller.signal,
             onProgress: (p) => {
               reports.push(p);
@@ -188,14 +181,14 @@ export const tests = [
           cancelled = err.name;
         }
         const done = [];
-        const full = await client.call('sweep', payload(9), { onProgress: (p) => done.push(p.done) });
+        const full = await client.run('sweep', request('horizontal'), { onProgress: (p) => done.push(p.done) });
         client.worker.terminate();
-        return { reports, cancelled, done, outputSize: full.outputSize, outputs: full.outputs.length };
+        return { reports, cancelled, done, inputs: full.transforms.length };
       });
       assertEqual(outcome.cancelled, 'AbortError', 'a cancelled job rejects with AbortError');
-      assert(outcome.reports.length >= 1 && outcome.reports[0].total === 400, `progress: ${JSON.stringify(outcome.reports)}`);
-      assertEqual(outcome.done.join(','), '4,8,9', 'progress of a full job, batch by batch');
-      assertEqual(outcome.outputs, 9 * outcome.outputSize, 'outputs of every shift');
+      assert(outcome.reports.length >= 1 && outcome.reports[0].total === 19, `progress: ${JSON.stringify(outcome.reports)}`);
+      assertEqual(outcome.done.join(','), '1,2', 'progress of a full job, batch by batch');
+      assertEqual(outcome.inputs, 17, 'the full job ran every input');
     },
   },
 ];
