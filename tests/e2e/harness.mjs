@@ -115,12 +115,12 @@ export async function pageRequests(page, lab) {
 }
 
 // Every number, string and shape of `page` equals `native`; the first difference is named by
-// its path. Numbers agree within a relative 1e-5 (tract's wasm and x86 kernels round floats
+// its path. Numbers agree within a relative 1e-4 (tract's wasm and x86 kernels round floats
 // differently in the last bits); colour bytes (`rgba`) within 2 of 255, since a value that
 // close to a colour step may land on either side of it.
 export function assertSameResult(page, native, path = 'result') {
   if (typeof native === 'number') {
-    const tolerance = /\.rgba\[\d+\]$/.test(path) ? 2 : 1e-5 * Math.max(1, Math.abs(native));
+    const tolerance = /\.rgba\[\d+\]$/.test(path) ? 2 : 1e-4 * Math.max(1, Math.abs(native));
     const close = Math.abs(page - native) <= tolerance;
     if (typeof page !== 'number' || !close) throw new Error(`${path}: page ${page}, native ${native}`);
   } else if (Array.isArray(native)) {
