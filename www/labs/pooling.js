@@ -2,14 +2,13 @@
 // through two pooling operators side by side, each split into its steps (max | blur |
 // subsample) with its equivariance error per shift; every operator's error in one table; and
 // an image downsampled ×2 and ×4 without and with each blur, where aliasing is visible.
-// All numbers come from the core (src/labs/pooling.rs), through `client.run('pooling', request)`.
+// All numbers come from the core (src/labs/pooling.rs), through `ctx.run('pooling', request)`.
 import { DIGIT_SAMPLES, PHOTOS } from '../images.js';
 import { schemaFor } from '../settings.js';
-import { fileControl, rangeControl, segmentedControl, selectControl } from '../ui/controls.js';
+import { fileControl, rangeControl } from '../ui/controls.js';
 import { h } from '../ui/dom.js';
 import { downloadCanvasesPng, downloadCsv } from '../ui/export.js';
 import { drawRgba, pixelCanvas } from '../ui/heatmap.js';
-import { renderLoop } from '../ui/render-loop.js';
 import { uploadImage } from '../ui/upload.js';
 
 // Largest |sample| the text box accepts (a page-side limit on typing; the core takes any finite value).
@@ -52,13 +51,16 @@ let upload = null; // { name, key }
 
 const SIGNAL_TEXT = new RegExp(`^-?\\d+(\\.\\d+)?(,-?\\d+(\\.\\d+)?){1,${MAX_SAMPLES - 1}}$`);
 
+// The shell builds the controls of the other settings; the signal has its own editor and the
+// shift slider's range follows the signal's length, so the lab builds those two itself.
 export const schema = schemaFor('pooling', {
-  signal: { type: 'string', choices: undefined, maxLength: MAX_SAMPLES * 12, pattern: SIGNAL_TEXT },
-  image: { choices: () => [...IMAGES.map((i) => i.id), ...(upload ? [UPLOAD] : [])] },
+  signal: { type: 'string', choices: undefined, maxLength: MAX_SAMPLES * 12, pattern: SIGNAL_TEXT, control: false },
+  shift: { control: false },
+  image: {
+    choices: () => [...IMAGES.map((i) => i.id), ...(upload ? [UPLOAD] : [])],
+    optionLabel: (id) => (id === UPLOAD ? `Uploaded: ${upload.name}` : IMAGES.find((i) => i.id === id).label),
+  },
 });
-const OPERATORS = schema.opA.options;
-const BOUNDARIES = schema.boundary.options;
-const DOWNSAMPLERS = schema.downsampler.options;
 
 // This lab's own layout, scoped to its section and added once to the page.
 const STYLE = `
@@ -133,13 +135,6 @@ function shade(v, lo, hi) {
 function imagesRequest(id, downsampler) {
   const key = id === UPLOAD ? upload.key : IMAGES.find((i) => i.id === id).key;
   return { job: 'images', ...(key === undefined ? {} : { image: key }), downsampler };
-}
-
-function imageOptions() {
-  return [
-    ...IMAGES.map((i) => ({ value: i.id, label: i.label })),
-    ...(upload ? [{ value: UPLOAD, label: `Uploaded: ${upload.name}` }] : []),
-  ];
 }
 
 // A table of one chain's outputs: a row per shift (the selected one marked), a cell per
@@ -257,11 +252,10 @@ function stripCanvas(outputs, lo, hi) {
   return canvas;
 }
 
-export function mount(container, initial, ctx) {
-  const { client } = ctx;
+// The lab's view; the shell builds its controls and drives its life (see app.js).
+function view(ctx) {
   addStyle();
-  let state = initial;
-  let disposed = false;
+  let state = null; // the latest settings, for the signal editor's buttons
   let last = null; // { settings, lab } of what is on screen
   let shownImage = null; // the image settings whose grid is on screen
 
@@ -278,7 +272,6 @@ export function mount(container, initial, ctx) {
     type: 'text',
     id: 'pooling-signal-text',
     spellcheck: 'false',
-    value: samplesOf(state.signal).join(', '),
     dataset: { testid: 'signal-input' },
   });
   const signalError = h('p', { class: 'note warn', dataset: { testid: 'signal-error' }, role: 'status' });
@@ -314,19 +307,9 @@ export function mount(container, initial, ctx) {
     h('span', { class: 'note' }, 'Presets:'),
     PRESETS.map((p) => h('button', { type: 'button', title: p.title, dataset: { testid: `preset-${p.id}` }, onclick: () => set(p.state) }, p.label)),
   );
-  const boundaryControl = segmentedControl('boundary', { label: schema.boundary.label, options: BOUNDARIES, value: state.boundary, onChange: (v) => set({ boundary: v }) });
-  const shiftControl = rangeControl('shift', schema.shift, { label: schema.shift.label, value: state.shift, onChange: (v) => set({ shift: v }) });
+  const shiftControl = rangeControl('shift', schema.shift, { label: schema.shift.label, value: schema.shift.default, onChange: (v) => set({ shift: v }) });
   const shiftSlider = shiftControl.el.querySelector('input');
-  const opAControl = selectControl('opA', { label: schema.opA.label, options: OPERATORS, value: state.opA, onChange: (v) => set({ opA: v }) });
-  const opBControl = selectControl('opB', { label: schema.opB.label, options: OPERATORS, value: state.opB, onChange: (v) => set({ opB: v }) });
-  const imageControl = selectControl('image', { label: schema.image.label, options: imageOptions(), value: state.image, onChange: (v) => set({ image: v }) });
   const uploadControl = fileControl('upload', { label: 'Upload PNG or JPEG…', accept: 'image/png,image/jpeg', onFile: useUpload });
-  const downsamplerControl = segmentedControl('downsampler', {
-    label: schema.downsampler.label,
-    options: DOWNSAMPLERS,
-    value: state.downsampler,
-    onChange: (v) => set({ downsampler: v }),
-  });
 
   // Views
   const legendSlot = h('div', {});
@@ -345,7 +328,7 @@ export function mount(container, initial, ctx) {
     button('Errors (CSV)', 'export-errors-csv', exportErrorsCsv),
   ];
 
-  container.append(
+  ctx.container.append(
     h(
       'div',
       { class: 'lab-intro' },
@@ -384,10 +367,10 @@ export function mount(container, initial, ctx) {
         legendSlot,
       ),
       presets,
-      boundaryControl.el,
+      ctx.controls.boundary.el,
       shiftControl.el,
-      opAControl.el,
-      opBControl.el,
+      ctx.controls.opA.el,
+      ctx.controls.opB.el,
     ),
     h(
       'article',
@@ -441,7 +424,7 @@ export function mount(container, initial, ctx) {
         'blur, then with each blur before every subsampling (reflect padding at the borders). On the zone plate, ',
         'rings that are not in the image appear without a blur; with Bin-5 the too-fine rings fade to grey instead.',
       ),
-      h('div', { class: 'controls' }, imageControl.el, uploadControl.el, downsamplerControl.el),
+      h('div', { class: 'controls' }, ctx.controls.image.el, uploadControl.el, ctx.controls.downsampler.el),
       imageNote,
       imageGrid,
     ),
@@ -535,63 +518,46 @@ export function mount(container, initial, ctx) {
       view.source.width < 32 ? 'This image is small: at ×4 only a few pixels remain. The zone plate or a photo shows aliasing better.' : '';
   }
 
-  async function render(wanted) {
+  async function render(wanted, isStale) {
     const signal = samplesOf(wanted.signal);
     const shift = Math.min(wanted.shift, signal.length - 1);
-    const lab = await client.run('pooling', { job: 'signal', signal, boundary: wanted.boundary });
-    if (disposed) return;
+    const lab = await ctx.run('pooling', { job: 'signal', signal, boundary: wanted.boundary });
+    if (isStale()) return;
     drawSignal(lab, { ...wanted, shift });
     last = { settings: { ...wanted, shift }, lab };
     const imageKey = `${wanted.image}|${wanted.downsampler}|${upload?.key ?? ''}`;
     if (imageKey !== shownImage) {
-      const view = await client.run('pooling', imagesRequest(wanted.image, wanted.downsampler));
-      if (disposed) return;
+      const view = await ctx.run('pooling', imagesRequest(wanted.image, wanted.downsampler));
+      if (isStale()) return;
       drawImages(view);
       shownImage = imageKey;
     }
     for (const b of exportButtons) b.disabled = false;
   }
 
-  const schedule = renderLoop(ctx, { key: 'pooling-render', what: 'The pooling lab', isDisposed: () => disposed }, render);
-
+  // The upload becomes the image; the render draws it (its key is part of the image's key).
   async function useUpload(file) {
-    const key = await uploadImage(client, ctx, file, 'pooling-upload');
-    if (!key || disposed) return;
-    const view = await client.run('pooling', { job: 'images', image: key, downsampler: state.downsampler });
-    if (disposed) return;
+    const key = await uploadImage(ctx.client, ctx, file, 'pooling-upload');
+    if (!key || ctx.signal.aborted) return;
     upload = { name: file.name, key };
-    imageControl.setOptions(imageOptions(), state.image);
-    drawImages(view);
-    shownImage = `${UPLOAD}|${state.downsampler}|${upload.key}`;
-    if (state.image !== UPLOAD) set({ image: UPLOAD });
+    ctx.setState({ image: UPLOAD }); // also relabels the image list when the upload replaces an earlier one
   }
 
-  function update(next) {
-    const length = samplesOf(next.signal).length;
-    if (next.shift > length - 1) {
-      // A link's shift beyond this signal's length: show (and link) its last shift.
-      next = { ...next, shift: length - 1 };
-      set({ shift: next.shift });
-    }
-    state = next;
-    shiftSlider.max = String(length - 1);
-    if (parseSignal(signalInput.value).signal !== state.signal) signalInput.value = samplesOf(state.signal).join(', ');
-    boundaryControl.set(state.boundary);
-    shiftControl.set(state.shift);
-    opAControl.set(state.opA);
-    opBControl.set(state.opB);
-    imageControl.set(state.image);
-    downsamplerControl.set(state.downsampler);
-    schedule(state);
-  }
-
-  update(state);
   return {
-    update,
-    unmount() {
-      disposed = true;
+    show(next) {
+      const length = samplesOf(next.signal).length;
+      if (next.shift > length - 1) {
+        // A link's shift beyond this signal's length: show (and link) its last shift.
+        next = { ...next, shift: length - 1 };
+        set({ shift: next.shift });
+      }
+      state = next;
+      shiftSlider.max = String(length - 1);
+      shiftControl.set(state.shift);
+      if (parseSignal(signalInput.value).signal !== state.signal) signalInput.value = samplesOf(state.signal).join(', ');
     },
+    render,
   };
 }
 
-export default { id: 'pooling', title: 'Pooling & aliasing', schema, mount };
+export default { id: 'pooling', title: 'Pooling & aliasing', schema, view };

@@ -5,12 +5,10 @@
 import { modelById } from '../models.js';
 import { PHOTOS } from '../images.js';
 import { schemaFor } from '../settings.js';
-import { rangeControl, segmentedControl, selectControl } from '../ui/controls.js';
 import { h } from '../ui/dom.js';
 import { jobBar } from '../ui/job.js';
 import { downloadCanvasesPng, downloadCsv } from '../ui/export.js';
 import { colorLegend, drawRgba, formatNumber, pixelCanvas } from '../ui/heatmap.js';
-import { renderLoop } from '../ui/render-loop.js';
 
 // Readout photos: fitted on the first seven, tested on the other three (never seen in training).
 const TRAIN_PHOTOS = PHOTOS.slice(0, 7);
@@ -34,13 +32,20 @@ const ids = (manifest) => encoders(manifest).map((m) => m.id);
 const pick = (list, wanted, other) => (list.includes(wanted) ? wanted : (list.find((id) => id !== other) ?? list[0]));
 const layersOf = (manifest, id) => modelById(manifest, id)?.probes.map((p) => p.name) ?? [];
 
+function encoderLabel(model) {
+  const accuracy = model?.metrics?.test_accuracy_percent;
+  return `${model?.id}${accuracy !== undefined ? ` (${accuracy}% held-out acc.)` : ''}`;
+}
+const encoderOption = (id, s, { manifest }) => encoderLabel(modelById(manifest, id));
+
 // Limits, labels and choices come from the lab's Rust settings; which encoders and layers fit
 // is the manifest's, so the page supplies them.
 export const schema = schemaFor('position', {
-  a: { choices: (s, { manifest }) => ids(manifest), default: (s, { manifest }) => pick(ids(manifest), 'pad-zero') },
+  a: { choices: (s, { manifest }) => ids(manifest), default: (s, { manifest }) => pick(ids(manifest), 'pad-zero'), optionLabel: encoderOption },
   b: {
     choices: (s, { manifest }) => ids(manifest),
     default: (s, { manifest }) => pick(ids(manifest), 'pad-none', s.a),
+    optionLabel: encoderOption,
   },
   layer: {
     choices: (s, { manifest }) => layersOf(manifest, s.a).filter((l) => layersOf(manifest, s.b).includes(l)),
@@ -128,38 +133,11 @@ function readoutPanel(side) {
   return { el, heading, input, target, maps, spc, mae, probeMetrics, shape };
 }
 
-export function mount(container, initial, ctx) {
-  const { client, manifest } = ctx;
-  let state = initial;
-  let disposed = false;
+// The lab's view; the shell builds its controls and drives its life (see app.js).
+function view(ctx) {
+  const { manifest, controls } = ctx;
+  let state = null; // the latest settings, for the export's file name
   let last = null;
-  const onChange = (name) => (value) => ctx.setState({ [name]: value });
-  const models = encoders(manifest);
-  const modelOptions = models.map((m) => ({ value: m.id, label: `${m.id}${m.metrics?.test_accuracy_percent !== undefined ? ` (${m.metrics.test_accuracy_percent}% held-out acc.)` : ''}` }));
-  const layerOptions = (s) => schema.layer.choices(s, { manifest }).map((l) => ({ value: l, label: l }));
-
-  const select = (name, options) => selectControl(name, { label: schema[name].label, options, value: state[name], onChange: onChange(name) });
-  const segmented = (name) => segmentedControl(name, { label: schema[name].label, options: schema[name].options, value: state[name], onChange: onChange(name) });
-  const range = (name, extra = {}) => rangeControl(name, schema[name], { label: schema[name].label, value: state[name], onChange: onChange(name), ...extra });
-  const controls = {
-    a: select('a', modelOptions),
-    b: select('b', modelOptions),
-    layer: select('layer', layerOptions(state)),
-    target: segmented('target'),
-    kernel: segmented('kernel'),
-    grid: range('grid'),
-    crops: range('crops'),
-    lambda: select('lambda', schema.lambda.options.map(({ value, label }) => ({ value, label }))),
-    seed: range('seed'),
-    hn: range('hn'),
-    hobj: range('hobj'),
-    hax: range('hax'),
-    hay: range('hay'),
-    hbx: range('hbx'),
-    hby: range('hby'),
-    hkernel: segmented('hkernel'),
-    hbg: range('hbg', { step: schema.hbg.step }),
-  };
 
   // Hand test view
   const handGrids = {};
@@ -193,7 +171,7 @@ export function mount(container, initial, ctx) {
     h('button', { type: 'button', disabled: true, onclick: exportCsv }, 'Numbers (CSV)'),
   ];
 
-  container.append(
+  ctx.container.append(
     h(
       'div',
       { class: 'lab-intro' },
@@ -246,15 +224,16 @@ export function mount(container, initial, ctx) {
     downloadCsv(rows, `shiftlab-position-${last.ids.a}-${last.ids.b}-${last.target}.csv`);
   }
 
-  async function renderHand(s) {
+  async function renderHand(s, isStale) {
     let t;
     try {
-      t = await client.run('position', handRequest(s));
+      t = await ctx.run('position', handRequest(s));
     } catch (err) {
+      if (err.name === 'AbortError') throw err;
       handError.textContent = err.message;
       return;
     }
-    if (disposed) return;
+    if (isStale()) return;
     handError.textContent = '';
     t.inputs.forEach((grid, i) => handInputs[i].draw(grid));
     for (const kind of ['valid', 'zeroPadded']) {
@@ -273,7 +252,7 @@ export function mount(container, initial, ctx) {
     handLegend.show(t.zeroPadded.blank.heatmap);
   }
 
-  async function renderReadout(s) {
+  async function renderReadout(s, isStale) {
     if (!s.a || !s.b || !s.layer) {
       emptyNote.textContent = 'The padding encoders (pad-zero, pad-none, pad-circular) are not in models/manifest.json yet, so the readout cannot run; the hand test below works without them.';
       return;
@@ -282,12 +261,12 @@ export function mount(container, initial, ctx) {
     const sides = { a: modelById(manifest, s.a), b: modelById(manifest, s.b) };
     let results;
     try {
-      ({ encoders: results } = await job.run('fitting the readouts', 'encoders fitted', (options) => client.run('position', readoutRequest(s), options)));
+      ({ encoders: results } = await job.run('fitting the readouts', 'encoders fitted', (options) => ctx.run('position', readoutRequest(s), options)));
     } catch (err) {
       if (err.name === 'AbortError') return; // the bar says "cancelled"
       throw err;
     }
-    if (disposed) return;
+    if (isStale()) return;
     job.finish(`fitted on ${results[0].trainRows} positions per encoder`);
     const byside = { a: results[0], b: results[1] };
     for (const side of ['a', 'b']) {
@@ -319,25 +298,16 @@ export function mount(container, initial, ctx) {
     for (const button of exportButtons) button.disabled = false;
   }
 
-  const schedule = renderLoop(ctx, { key: 'position-render', what: 'The position readout', isDisposed: () => disposed }, async (s) => {
-    await renderHand(s);
-    await renderReadout(s);
-  });
-
-  function update(next) {
-    if (next.a !== state.a || next.b !== state.b) controls.layer.setOptions(layerOptions(next), next.layer);
-    state = next;
-    for (const [name, control] of Object.entries(controls)) control.set(state[name]);
-    schedule(state);
-  }
-
-  schedule(state);
   return {
-    update,
-    unmount() {
-      disposed = true;
+    show(next) {
+      state = next;
+    },
+    async render(s, isStale) {
+      await renderHand(s, isStale);
+      if (isStale()) return;
+      await renderReadout(s, isStale);
     },
   };
 }
 
-export default { id: 'position', title: 'Position from padding', schema, mount };
+export default { id: 'position', title: 'Position from padding', schema, view };
