@@ -6,13 +6,13 @@
 import { PHOTOS, bundledImage } from '../images.js';
 import { modelById } from '../models.js';
 import { schemaFor } from '../settings.js';
-import { arrowKeys, fileControl, rangeControl, selectControl } from '../ui/controls.js';
+import { arrowKeys, fileControl } from '../ui/controls.js';
 import { h } from '../ui/dom.js';
 import { downloadCanvasesPng, downloadCsv, downloadJson } from '../ui/export.js';
 import { colorLegend, drawRgba, pixelCanvas } from '../ui/heatmap.js';
 import { jobBar } from '../ui/job.js';
 import { linePlot } from '../ui/plot.js';
-import { Unavailable, renderLoop } from '../ui/render-loop.js';
+import { Unavailable } from '../ui/render-loop.js';
 import { uploadImage } from '../ui/upload.js';
 
 const SEARCH = 64;
@@ -31,12 +31,9 @@ const UPLOAD = 'upload';
 // a new upload under the same setting is told from the old one.
 let upload = null; // { name, key }
 
-function sourceOptions() {
-  return [
-    { value: SCENE, label: 'Generated scene' },
-    ...PHOTOS.map((p) => ({ value: p.id, label: p.label })),
-    ...(upload ? [{ value: UPLOAD, label: `Uploaded: ${upload.name}` }] : []),
-  ];
+function sourceLabel(source) {
+  if (source === SCENE) return 'Generated scene';
+  return source === UPLOAD ? `Uploaded: ${upload.name}` : bundledImage(source).label;
 }
 
 // The asset key of the picture the pairs are cut from; null for the generated scene.
@@ -46,7 +43,9 @@ function imageKey(source) {
 }
 
 export const schema = schemaFor('siamese', {
-  source: { choices: () => sourceOptions().map((o) => o.value) },
+  source: { choices: () => [SCENE, ...PHOTOS.map((p) => p.id), ...(upload ? [UPLOAD] : [])], optionLabel: sourceLabel },
+  seed: { control: false }, // shown with its "New scene" button
+  map: { control: false }, // asked for by the "Compute the error map" button
 });
 const MAX_SHIFT = schema.dx.max; // keeps the 16-px target inside the search region
 const SWEEP = { seed: 0, step: 4, maxDistance: MAX_SHIFT }; // the scenes of the plot, fixed
@@ -101,23 +100,18 @@ function responsePanel(k, tracker) {
   return { el, heading, map, legend, peak, error };
 }
 
-export function mount(container, initial, ctx) {
+// The lab's view; the shell builds its controls and drives its life (see app.js).
+function view(ctx) {
   const { client, manifest } = ctx;
-  let state = initial;
-  let disposed = false;
+  let state = null; // the latest settings, for the buttons, the keys and the exports
   let last = null;
   let sweep = null; // { key, scenes, distances, results }
   let cancelledKey = null; // a cancelled sweep is not restarted by dragging the target
   let errorMap = null; // { key, offsets, maps }
   let cancelledMapKey = null;
 
-  const on = (name) => (value) => ctx.setState({ [name]: value });
-  const dxControl = rangeControl('dx', schema.dx, { label: schema.dx.label, value: state.dx, onChange: on('dx') });
-  const dyControl = rangeControl('dy', schema.dy, { label: schema.dy.label, value: state.dy, onChange: on('dy') });
-  const scenesControl = rangeControl('scenes', schema.scenes, { label: schema.scenes.label, value: state.scenes, onChange: on('scenes') });
-  const sourceControl = selectControl('source', { label: schema.source.label, options: sourceOptions(), value: state.source, onChange: on('source') });
   const uploadControl = fileControl('upload', { label: 'Upload PNG or JPEG…', accept: 'image/png,image/jpeg', onFile: useUpload });
-  const seedText = h('output', { dataset: { testid: 'seed-value' } }, String(state.seed));
+  const seedText = h('output', { dataset: { testid: 'seed-value' } });
   const newScene = h('button', { type: 'button', dataset: { testid: 'new-scene' }, onclick: () => ctx.setState({ seed: (state.seed + 1) % (schema.seed.max + 1) }) }, 'New scene');
   const sceneRow = h('div', { class: 'control' }, h('label', {}, `${schema.seed.label} `), seedText, newScene);
   const sourceNote = h('p', { class: 'note', dataset: { testid: 'source-note' } });
@@ -160,7 +154,7 @@ export function mount(container, initial, ctx) {
     h('button', { type: 'button', disabled: true, onclick: () => downloadJson({ view: last, sweep, errorMap: errorMap && { offsets: errorMap.offsets, maps: errorMap.maps.map((m) => Array.from(m)) } }, `${baseName()}.json`) }, 'Numbers (JSON)'),
   ];
 
-  container.append(
+  ctx.container.append(
     h(
       'div',
       { class: 'lab-intro' },
@@ -180,12 +174,12 @@ export function mount(container, initial, ctx) {
     h(
       'div',
       { class: 'panel controls' },
-      sourceControl.el,
+      ctx.controls.source.el,
       uploadControl.el,
       sceneRow,
-      dxControl.el,
-      dyControl.el,
-      scenesControl.el,
+      ctx.controls.dx.el,
+      ctx.controls.dy.el,
+      ctx.controls.scenes.el,
     ),
     sourceNote,
     h(
@@ -274,8 +268,7 @@ export function mount(container, initial, ctx) {
   search.addEventListener('pointercancel', () => (dragging = false));
 
   async function renderView(s, models) {
-    const view = await client.run('siamese', { job: 'view', seed: s.seed, image: imageKey(s.source), dx: s.dx, dy: s.dy });
-    if (disposed) return;
+    const view = await ctx.run('siamese', { job: 'view', seed: s.seed, image: imageKey(s.source), dx: s.dx, dy: s.dy });
     enlarge(template, view.template);
     const g = enlarge(search, view.search);
     const centre = (SEARCH / 2) * SCALE;
@@ -323,7 +316,7 @@ export function mount(container, initial, ctx) {
       answer = await job.run(
         'sweeping both trackers',
         'distance bins scored',
-        (options) => client.run('siamese', request, options),
+        (options) => ctx.run('siamese', request, options),
         'change the number of pairs to sweep again',
       );
     } catch (err) {
@@ -376,7 +369,7 @@ export function mount(container, initial, ctx) {
       answer = await mapJob.run(
         'mapping both trackers',
         'rows scored',
-        (options) => client.run('siamese', { job: 'errorMap', image: imageKey(s.source), ...MAP }, options),
+        (options) => ctx.run('siamese', { job: 'errorMap', image: imageKey(s.source), ...MAP }, options),
         'choose another source to map again',
       );
     } catch (err) {
@@ -427,7 +420,7 @@ export function mount(container, initial, ctx) {
           'worse of the two (models/README.md). Both errors still grow with the distance from the centre.';
   }
 
-  const schedule = renderLoop(ctx, { key: 'siamese', what: 'The Siamese view', isDisposed: () => disposed }, async (s, isStale) => {
+  async function render(s, isStale) {
     const models = trackers();
     const absent = TRACKERS.filter((_, k) => !models[k]).map((t) => t.id);
     if (absent.length > 0) throw new Unavailable(`The model(s) ${absent.join(', ')} are not in models/manifest.json, so there is nothing to show.`);
@@ -441,41 +434,30 @@ export function mount(container, initial, ctx) {
     if (isStale()) return;
     for (const b of exportButtons) b.disabled = false;
     exportButtons[2].disabled = !errorMap;
-  });
+  }
 
   async function useUpload(file) {
     const key = await uploadImage(client, ctx, file, 'siamese-upload');
-    if (!key || disposed) return;
+    if (!key || ctx.signal.aborted) return;
     upload = { name: file.name, key };
-    sourceControl.setOptions(sourceOptions(), state.source);
-    if (state.source === UPLOAD) schedule(state); // a new picture under the same setting
-    else ctx.setState({ source: UPLOAD });
+    ctx.setState({ source: UPLOAD }); // also redraws when the upload replaces an earlier one
   }
 
-  const stopKeys = arrowKeys((sx, sy) => {
-    const clamp = (v) => Math.max(-MAX_SHIFT, Math.min(MAX_SHIFT, v));
-    ctx.setState({ dx: clamp(state.dx + sx), dy: clamp(state.dy + sy) });
-  });
+  ctx.onDispose(
+    arrowKeys((sx, sy) => {
+      const clamp = (v) => Math.max(-MAX_SHIFT, Math.min(MAX_SHIFT, v));
+      ctx.setState({ dx: clamp(state.dx + sx), dy: clamp(state.dy + sy) });
+    }),
+  );
+  ctx.onDispose(() => plot.destroy());
 
-  function update(next) {
-    state = next;
-    sourceControl.set(state.source);
-    seedText.textContent = String(state.seed);
-    dxControl.set(state.dx);
-    dyControl.set(state.dy);
-    scenesControl.set(state.scenes);
-    schedule(state);
-  }
-
-  schedule(state);
   return {
-    update,
-    unmount() {
-      disposed = true;
-      plot.destroy();
-      stopKeys();
+    show(next) {
+      state = next;
+      seedText.textContent = String(state.seed);
     },
+    render,
   };
 }
 
-export default { id: 'siamese', title: 'Siamese centre bias', schema, mount };
+export default { id: 'siamese', title: 'Siamese centre bias', schema, view };
