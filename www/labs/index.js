@@ -1,6 +1,6 @@
 // Every lab of the page, in the order of the navigation; the first is the default view.
-// A lab module exports { id, title, schema, mount(container, state, ctx) } where mount
-// returns { update(state), unmount() } (see app.js for ctx).
+// A lab module exports { id, title, schema, view(ctx) } (see app.js for the lifecycle the
+// shell gives it and CONTRIBUTING.md for what a lab is).
 import shift from './shift.js';
 import pooling from './pooling.js';
 import sweep from './sweep.js';
