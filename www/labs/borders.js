@@ -1,13 +1,11 @@
 // The borders lab (Kayhan & van Gemert 2020): how often a stack of convolutions sees each input
 // pixel under full / same / valid convolution and zero / circular / reflect padding, and the
 // Red-Green task where a padded network can read the class off the boxes' absolute position.
-import { rangeControl, segmentedControl } from '../ui/controls.js';
 import { h } from '../ui/dom.js';
 import { jobBar } from '../ui/job.js';
 import { downloadCanvasesPng, downloadCsv } from '../ui/export.js';
 import { colorLegend, drawRgba, formatNumber, pixelCanvas } from '../ui/heatmap.js';
 import { linePlot } from '../ui/plot.js';
-import { renderLoop } from '../ui/render-loop.js';
 import { schemaFor } from '../settings.js';
 
 // The paper's Table (Red-Green, similar / dissimilar test accuracy, %).
@@ -33,8 +31,8 @@ const EXAMPLE = { width: '72px', height: '72px' };
 
 const borderModels = (manifest) => Object.keys(PAPER).map((id) => manifest.models.find((m) => m.id === id)).filter(Boolean);
 
-// Limits, labels and choices come from the lab's Rust settings.
-export const schema = schemaFor('borders');
+// Limits, labels and choices come from the lab's Rust settings; the test-set size moves in tens.
+export const schema = schemaFor('borders', { count: { step: 10 } });
 
 // The lab's requests for the state: the JSON `shiftlab experiment borders` takes (see
 // tests/e2e/borders.test.mjs).
@@ -68,27 +66,12 @@ function cell(testid, value, digits = 1) {
   return h('td', { dataset: { testid, value: String(value) } }, Number.isFinite(value) ? value.toFixed(digits) : '–');
 }
 
-export function mount(container, initial, ctx) {
-  const { client, manifest } = ctx;
-  let state = initial;
-  let disposed = false;
+// The lab's view; the shell builds its controls and drives its life (see app.js).
+function view(ctx) {
+  const { controls, manifest } = ctx;
+  let state = null; // the latest settings, for the sweep button
   let lastAccuracy = null;
   const models = borderModels(manifest);
-  const onChange = (name) => (value) => ctx.setState({ [name]: value });
-  const segmented = (name) => segmentedControl(name, { label: schema[name].label, options: schema[name].options, value: state[name], onChange: onChange(name) });
-  const range = (name, extra = {}) => rangeControl(name, schema[name], { label: schema[name].label, value: state[name], onChange: onChange(name), ...extra });
-  const controls = {
-    n: range('n'),
-    k: range('k'),
-    layers: range('layers'),
-    padA: segmented('padA'),
-    boundA: segmented('boundA'),
-    padB: segmented('padB'),
-    boundB: segmented('boundB'),
-    count: range('count', { step: 10 }),
-    border: range('border'),
-    shift: range('shift'),
-  };
   const coverage = { a: coveragePanel('a'), b: coveragePanel('b') };
   const coverageError = h('p', { class: 'note warn', dataset: { testid: 'coverage-error' } });
   const emptyNote = h('p', { class: 'note warn', dataset: { testid: 'empty-note' } });
@@ -121,7 +104,7 @@ export function mount(container, initial, ctx) {
     h('button', { type: 'button', disabled: true, onclick: exportSweepCsv }, 'Border sweep (CSV)'),
   ];
 
-  container.append(
+  ctx.container.append(
     h(
       'div',
       { class: 'lab-intro' },
@@ -190,7 +173,7 @@ export function mount(container, initial, ctx) {
       for (const [j, border] of SWEEP_BORDERS.entries()) {
         // Every border is as many batches, so the bar spans the sweep.
         const onProgress = ({ done, total }) => sweepJob.progress(j * total + done, total * SWEEP_BORDERS.length, 'batches classified');
-        const results = await client.run('borders', accuracyRequest(models, { ...s, border }), { signal, onProgress });
+        const results = await ctx.run('borders', accuracyRequest(models, { ...s, border }), { signal, onProgress });
         results.models.forEach((r, i) => {
           rows[i].similar.push(r.accuracies[0]);
           rows[i].dissimilar.push(r.accuracies[1]);
@@ -202,7 +185,6 @@ export function mount(container, initial, ctx) {
     } finally {
       sweepButton.disabled = false;
     }
-    if (disposed) return;
     sweepJob.finish(`${SWEEP_BORDERS.length} borders × ${models.length} models × 2 sets × ${s.count} images, shift ${s.shift}`);
     const ids = Object.keys(PAPER);
     const ys = ids.flatMap((id) => {
@@ -214,16 +196,17 @@ export function mount(container, initial, ctx) {
     exportButtons[2].disabled = false;
   }
 
-  async function renderCoverage(s) {
+  async function renderCoverage(s, isStale) {
     const request = coverageRequest(s);
     let maps;
     try {
-      ({ maps } = await client.run('borders', request));
+      ({ maps } = await ctx.run('borders', request));
     } catch (err) {
+      if (err.name === 'AbortError') throw err; // the lab was closed
       coverageError.textContent = err.message;
       return;
     }
-    if (disposed) return;
+    if (isStale()) return;
     coverageError.textContent = '';
     for (const [i, side] of ['a', 'b'].entries()) {
       const c = maps[i];
@@ -238,25 +221,26 @@ export function mount(container, initial, ctx) {
     }
   }
 
-  async function renderRedGreen(s) {
+  async function renderRedGreen(s, isStale) {
     sweepButton.disabled = models.length === 0;
     if (models.length === 0) {
       emptyNote.textContent = 'The Red-Green models (rg-vconv, rg-sconv-zero, rg-sconv-circular, rg-fconv) are not in models/manifest.json yet; the coverage maps above work without them.';
     } else emptyNote.textContent = '';
     const sets = testSets(s);
-    const { sets: shown } = await client.run('borders', { job: 'examples', sets, count: SHOWN });
-    if (disposed || models.length === 0) {
+    const { sets: shown } = await ctx.run('borders', { job: 'examples', sets, count: SHOWN });
+    if (isStale()) return;
+    if (models.length === 0) {
       drawExamples(shown, []);
       return;
     }
     let results;
     try {
-      ({ models: results } = await job.run('classifying', 'batches classified', (options) => client.run('borders', accuracyRequest(models, s, SHOWN), options)));
+      ({ models: results } = await job.run('classifying', 'batches classified', (options) => ctx.run('borders', accuracyRequest(models, s, SHOWN), options)));
     } catch (err) {
       if (err.name === 'AbortError') return; // the bar says "cancelled"
       throw err;
     }
-    if (disposed) return;
+    // A finished job is shown even if a newer state is waiting: its numbers carry their settings.
     job.finish(`${models.length} models × ${sets.length} sets × ${s.count} images, inputs ${32 + 2 * s.border}×${32 + 2 * s.border}`);
     const rows = models.map((m, i) => ({ id: m.id, ...results[i] }));
     tableBody.replaceChildren(
@@ -295,24 +279,16 @@ export function mount(container, initial, ctx) {
     });
   }
 
-  const schedule = renderLoop(ctx, { key: 'borders-render', what: 'The borders lab', isDisposed: () => disposed }, async (s) => {
-    await renderCoverage(s);
-    await renderRedGreen(s);
-  });
-
-  function update(next) {
-    state = next;
-    for (const [name, control] of Object.entries(controls)) control.set(state[name]);
-    schedule(state);
-  }
-
-  schedule(state);
   return {
-    update,
-    unmount() {
-      disposed = true;
+    show(next) {
+      state = next;
+    },
+    async render(s, isStale) {
+      await renderCoverage(s, isStale);
+      if (isStale()) return;
+      await renderRedGreen(s, isStale);
     },
   };
 }
 
-export default { id: 'borders', title: 'Borders', schema, mount };
+export default { id: 'borders', title: 'Borders', schema, view };
