@@ -3,12 +3,12 @@
 // position of the canvas, as a heatmap, shows where each one generalises.
 import { modelById } from '../models.js';
 import { schemaFor } from '../settings.js';
-import { arrowKeys, rangeControl, segmentedControl } from '../ui/controls.js';
+import { arrowKeys } from '../ui/controls.js';
 import { h } from '../ui/dom.js';
 import { jobBar } from '../ui/job.js';
 import { downloadCanvasesPng, downloadCsv, downloadJson } from '../ui/export.js';
 import { colorLegend, drawRgba, pixelCanvas } from '../ui/heatmap.js';
-import { Unavailable, renderLoop } from '../ui/render-loop.js';
+import { Unavailable } from '../ui/render-loop.js';
 
 export const schema = schemaFor('coordconv');
 
@@ -121,16 +121,13 @@ function drawErrorMap(canvas, heatmap, tested, x, y) {
   g.strokeRect(x * s, y * s, s, s);
 }
 
-export function mount(container, initial, ctx) {
-  const { client, manifest } = ctx;
-  let state = initial;
-  let disposed = false;
+// The lab's view; the shell builds its controls and drives its life (see app.js).
+function view(ctx) {
+  const { controls, manifest } = ctx;
+  let state = null; // the latest settings, for the arrow keys, clicks and exports
   let last = null; // the prediction view on screen
   const maps = new Map(); // split → { places, errors: [per model], summaries, heatmaps, tested }
 
-  const splitControl = segmentedControl('split', { label: schema.split.label, options: schema.split.options, value: state.split, onChange: (v) => ctx.setState({ split: v }) });
-  const xControl = rangeControl('x', schema.x, { label: schema.x.label, value: state.x, onChange: (v) => ctx.setState({ x: v }) });
-  const yControl = rangeControl('y', schema.y, { label: schema.y.label, value: state.y, onChange: (v) => ctx.setState({ y: v }) });
   const truth = h('p', { class: 'note', dataset: { testid: 'truth' } });
   const verdict = h('p', { class: 'note', dataset: { testid: 'verdict' } });
   const job = jobBar('error-map-job');
@@ -150,7 +147,7 @@ export function mount(container, initial, ctx) {
     h('button', { type: 'button', disabled: true, onclick: () => downloadJson({ ...last, errorSummaries: maps.get(state.split)?.summaries ?? null }, `${baseName()}.json`) }, 'Numbers (JSON)'),
   ];
 
-  container.append(
+  ctx.container.append(
     h(
       'div',
       { class: 'lab-intro' },
@@ -170,7 +167,7 @@ export function mount(container, initial, ctx) {
         ' to place the square. Green cross: true centre; red ring: prediction.',
       ),
     ),
-    h('div', { class: 'panel controls' }, splitControl.el, xControl.el, yControl.el),
+    h('div', { class: 'panel controls' }, controls.split.el, controls.x.el, controls.y.el),
     truth,
     h('div', { class: 'compare' }, panels.map((p) => p.el)),
     h('div', { class: 'panel' }, h('h3', {}, 'Error over the test positions'), job.el, verdict),
@@ -226,8 +223,7 @@ export function mount(container, initial, ctx) {
   }
 
   async function drawChannels() {
-    const { i, j, r } = await client.run('coordconv', { job: 'channels' });
-    if (disposed) return;
+    const { i, j, r } = await ctx.run('coordconv', { job: 'channels' });
     drawRgba(channelCanvases[0], i);
     drawRgba(channelCanvases[1], j);
     drawRgba(channelCanvases[2], r);
@@ -236,8 +232,7 @@ export function mount(container, initial, ctx) {
   }
 
   async function renderView(s) {
-    const view = await client.run('coordconv', { job: 'view', split: s.split, x: s.x, y: s.y });
-    if (disposed) return;
+    const view = await ctx.run('coordconv', { job: 'view', split: s.split, x: s.x, y: s.y });
     truth.textContent = `Square at top-left (${s.x}, ${s.y}); true centre (${view.centre[0]}, ${view.centre[1]}) px` +
       (s.x >= QUADRANT_FROM && s.y >= QUADRANT_FROM ? ' — inside the held-out bottom-right quadrant.' : '.');
     truth.dataset.value = `${view.centre[0]},${view.centre[1]}`;
@@ -263,7 +258,7 @@ export function mount(container, initial, ctx) {
     const { places, models } = await job.run(
       'measuring both models at every test position',
       'batches measured',
-      (options) => client.run('coordconv', { job: 'errorMap', split: s.split }, options),
+      (options) => ctx.run('coordconv', { job: 'errorMap', split: s.split }, options),
       'change a setting to measure again',
     );
     const tested = new Uint8Array(SIDE * SIDE);
@@ -295,7 +290,7 @@ export function mount(container, initial, ctx) {
     verdict.dataset.holds = String(holds);
   }
 
-  const schedule = renderLoop(ctx, { key: 'coordconv', what: 'The CoordConv view', isDisposed: () => disposed }, async (s, isStale) => {
+  async function render(s, isStale) {
     const models = modelsOf(s.split);
     const absent = KINDS.filter((_, k) => !models[k]).map((k) => modelId(k.kind, s.split));
     if (absent.length > 0) throw new Unavailable(`The model(s) ${absent.join(', ')} are not in models/manifest.json, so this split cannot be shown.`);
@@ -306,28 +301,18 @@ export function mount(container, initial, ctx) {
     drawMaps(s, entry);
     if (isStale()) return;
     for (const b of exportButtons) b.disabled = false;
-  });
-
-  const stopKeys = arrowKeys((sx, sy) => place(state.x + sx, state.y + sy));
-
-  drawChannels().catch((err) => !disposed && ctx.notify(`The coordinate channels could not be drawn: ${err.message}`, 'error', { key: 'coordconv-channels' }));
-
-  function update(next) {
-    state = next;
-    splitControl.set(state.split);
-    xControl.set(state.x);
-    yControl.set(state.y);
-    schedule(state);
   }
 
-  schedule(state);
+  ctx.onDispose(arrowKeys((sx, sy) => place(state.x + sx, state.y + sy)));
+
+  drawChannels().catch((err) => !ctx.signal.aborted && ctx.notify(`The coordinate channels could not be drawn: ${err.message}`, 'error', { key: 'coordconv-channels' }));
+
   return {
-    update,
-    unmount() {
-      disposed = true;
-      stopKeys();
+    show(next) {
+      state = next;
     },
+    render,
   };
 }
 
-export default { id: 'coordconv', title: 'CoordConv', schema, mount };
+export default { id: 'coordconv', title: 'CoordConv', schema, view };
