@@ -8,6 +8,7 @@ use crate::model::ProbeModel;
 use crate::shift::{ShiftMode, plane_dims, shift_planes};
 use crate::{Result, Tensor, err};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ShiftViewOptions {
@@ -20,6 +21,22 @@ pub struct ShiftViewOptions {
     pub layer: String,
     /// Total stride of `layer` with respect to the input.
     pub stride: usize,
+}
+
+/// One image shifted by (dx, dy) through a manifest model and compared at one of its
+/// probes: what the shift lab shows, and the sweep lab for its selected step.
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Comparison {
+    /// Manifest id of a classifier.
+    pub model: String,
+    /// Asset key of the image.
+    pub image: String,
+    pub mode: ShiftMode,
+    pub dx: i64,
+    pub dy: i64,
+    /// Display name of one of the model's probes.
+    pub layer: String,
 }
 
 impl ShiftViewOptions {

@@ -181,7 +181,8 @@ fn is_flat(values: &[f32]) -> bool {
             (lo.min(v), hi.max(v))
         });
     let scale = lo.abs().max(hi.abs());
-    !(hi - lo > 1e-6 * scale)
+    // NaN spreads count as flat too: they carry no order either.
+    (hi - lo).partial_cmp(&(1e-6 * scale)) != Some(std::cmp::Ordering::Greater)
 }
 
 /// Mean absolute error (MAE in Islam et al. 2020).

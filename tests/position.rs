@@ -156,7 +156,10 @@ fn readout_finds_position_with_zero_padding_and_less_without() {
         );
         // Without padding every position of a black input looks the same, so the readout's
         // map is flat and carries no position at all (Islam et al.: no padding, no signal).
-        assert_eq!(none.black.spc, 0.0, "a black input through pad-none has no order");
+        assert_eq!(
+            none.black.spc, 0.0,
+            "a black input through pad-none has no order"
+        );
         // Measured on the shipped encoders (1×1 readout of relu5, 16×16 grid):
         // H zero 0.23 vs none −0.10, V zero 0.25 vs none 0.18. Small frozen encoders carry a weaker signal
         // than the paper's VGG/ResNet, so the bar is the direction and a margin.

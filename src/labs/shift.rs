@@ -3,12 +3,12 @@
 //! `f(shift(x)) − shift(f(x))` (Zhang 2019; Azulay & Weiss 2019).
 
 use crate::colormap::{ColorMap, Heatmap};
-use crate::equivariance::{ShiftViewOptions, shift_view};
+use crate::equivariance::{Comparison, ShiftViewOptions, shift_view};
 use crate::imaging::Image;
 use crate::lab::{Assets, Experiment, Job, Setting, once};
-use crate::shift::{MODE_CHOICES, ShiftMode};
+use crate::shift::MODE_CHOICES;
 use crate::{Result, err};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use ts_rs::TS;
 
 /// Largest |dx|, |dy| in pixels.
@@ -18,20 +18,8 @@ pub const SHOWN_CHANNELS: usize = 16;
 
 pub struct Shift;
 
-#[derive(Debug, Clone, Deserialize, Serialize, TS)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[ts(rename = "ShiftRequest")]
-pub struct Request {
-    /// Manifest id of a classifier.
-    pub model: String,
-    /// Asset key of the image.
-    pub image: String,
-    pub mode: ShiftMode,
-    pub dx: i64,
-    pub dy: i64,
-    /// Display name of one of the model's probes.
-    pub layer: String,
-}
+/// The shift lab's one request.
+pub type Request = Comparison;
 
 #[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -4,7 +4,7 @@
 //! (P(top-1 change), MAC) over one image or a held-out set.
 
 use crate::colormap::{ColorMap, Heatmap};
-use crate::equivariance::{ShiftViewOptions, shift_view};
+use crate::equivariance::{Comparison, ShiftViewOptions, shift_view};
 use crate::held_out::{held_out_images, held_out_set};
 use crate::imaging::{Image, InputSpec, Prepared, prepare, prepare_scaled};
 use crate::lab::{Assets, Experiment, Job, Setting, map_reduce, once, steps};
@@ -423,18 +423,7 @@ pub struct SweepRequest {
 
 /// One shift of a sweep at one layer: the shifted input's feature maps and the
 /// shift-compensated difference.
-#[derive(Debug, Clone, Deserialize, Serialize, TS)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[ts(rename = "SweepStepRequest")]
-pub struct StepRequest {
-    pub model: String,
-    pub image: String,
-    pub mode: ShiftMode,
-    pub dx: i64,
-    pub dy: i64,
-    /// Display name of one of the model's probes.
-    pub layer: String,
-}
+pub type StepRequest = Comparison;
 
 /// The invariance metrics of one image (`image`) or of the first `count` of the
 /// model's held-out images (all of them without `count`).

@@ -99,6 +99,20 @@ title: string, };
 
 export type ColorMap = "viridis" | "magma" | "rdbu";
 
+export type Comparison = { 
+/**
+ * Manifest id of a classifier.
+ */
+model: string, 
+/**
+ * Asset key of the image.
+ */
+image: string, mode: ShiftMode, dx: number, dy: number, 
+/**
+ * Display name of one of the model's probes.
+ */
+layer: string, };
+
 export type CoordconvChannels = { 
 /**
  * i and j share one red–blue scale from −1 to 1; r has its own viridis scale.
@@ -365,20 +379,6 @@ note?: string, } & ({ "type": "int", min: number, max: number, default: number, 
 
 export type ShiftMode = "circular" | "black" | "crop";
 
-export type ShiftRequest = { 
-/**
- * Manifest id of a classifier.
- */
-model: string, 
-/**
- * Asset key of the image.
- */
-image: string, mode: ShiftMode, dx: number, dy: number, 
-/**
- * Display name of one of the model's probes.
- */
-layer: string, };
-
 export type ShiftResult = { original: ShiftSide, shifted: ShiftSide, 
 /**
  * Feature shape `[c, h, w]` of the layer.
@@ -477,7 +477,7 @@ range: number, pairs: number, seed: number,
  */
 steps: number, };
 
-export type SweepRequest = { "job": "sweep" } & SweepCurveRequest | { "job": "step" } & SweepStepRequest | { "job": "metrics" } & SweepMetricsRequest;
+export type SweepRequest = { "job": "sweep" } & SweepCurveRequest | { "job": "step" } & Comparison | { "job": "metrics" } & SweepMetricsRequest;
 
 export type SweepStep = { 
 /**
@@ -496,12 +496,6 @@ channels: number, features: Heatmap, difference: Heatmap, meanAbs: number, cosin
  * False when the shift is not a multiple of the stride (the compensation rounds).
  */
 exact: boolean, };
-
-export type SweepStepRequest = { model: string, image: string, mode: ShiftMode, dx: number, dy: number, 
-/**
- * Display name of one of the model's probes.
- */
-layer: string, };
 
 export type SweepSummary = { referenceClass: number, 
 /**

@@ -9,7 +9,7 @@ import { fileControl, rangeControl } from '../ui/controls.js';
 import { h } from '../ui/dom.js';
 import { downloadCanvasesPng, downloadCsv } from '../ui/export.js';
 import { drawRgba, pixelCanvas } from '../ui/heatmap.js';
-import { uploadImage } from '../ui/upload.js';
+import { uploadAsSetting } from '../ui/upload.js';
 
 // Largest |sample| the text box accepts (a page-side limit on typing; the core takes any finite value).
 const MAX_ABS = 1000;
@@ -536,11 +536,8 @@ function view(ctx) {
   }
 
   // The upload becomes the image; the render draws it (its key is part of the image's key).
-  async function useUpload(file) {
-    const key = await uploadImage(ctx.client, ctx, file, 'pooling-upload');
-    if (!key || ctx.signal.aborted) return;
-    upload = { name: file.name, key };
-    ctx.setState({ image: UPLOAD }); // also relabels the image list when the upload replaces an earlier one
+  function useUpload(file) {
+    return uploadAsSetting(ctx, file, { notice: 'pooling-upload', setting: 'image', remember: (picture) => (upload = picture) });
   }
 
   return {

@@ -10,7 +10,7 @@ import { h } from '../ui/dom.js';
 import { downloadCanvasesPng, downloadCsv, downloadJson } from '../ui/export.js';
 import { colorLegend, drawRgba, formatNumber, pixelCanvas, tileGrid } from '../ui/heatmap.js';
 import { Unavailable } from '../ui/render-loop.js';
-import { uploadImage } from '../ui/upload.js';
+import { uploadAsSetting } from '../ui/upload.js';
 
 const UPLOAD = 'upload';
 
@@ -89,7 +89,7 @@ function sidePanel(testid, title) {
 
 // The lab's view; the shell builds its controls and drives its life (see app.js).
 function view(ctx) {
-  const { client, manifest } = ctx;
+  const { manifest } = ctx;
   let state = null; // the latest settings, for the arrow keys
   let last = null; // what is on screen, for the exports
 
@@ -247,11 +247,8 @@ function view(ctx) {
     for (const button of exportButtons) button.disabled = false;
   }
 
-  async function useUpload(file) {
-    const key = await uploadImage(client, ctx, file, 'shift-upload');
-    if (!key || ctx.signal.aborted) return;
-    upload = { name: file.name, key };
-    ctx.setState({ image: UPLOAD }); // also redraws when the upload replaces an earlier one
+  function useUpload(file) {
+    return uploadAsSetting(ctx, file, { notice: 'shift-upload', setting: 'image', remember: (picture) => (upload = picture) });
   }
 
   ctx.onDispose(

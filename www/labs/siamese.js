@@ -13,7 +13,7 @@ import { colorLegend, drawRgba, pixelCanvas } from '../ui/heatmap.js';
 import { jobBar } from '../ui/job.js';
 import { linePlot } from '../ui/plot.js';
 import { Unavailable } from '../ui/render-loop.js';
-import { uploadImage } from '../ui/upload.js';
+import { uploadAsSetting } from '../ui/upload.js';
 
 const SEARCH = 64;
 const TEMPLATE = 16;
@@ -102,7 +102,7 @@ function responsePanel(k, tracker) {
 
 // The lab's view; the shell builds its controls and drives its life (see app.js).
 function view(ctx) {
-  const { client, manifest } = ctx;
+  const { manifest } = ctx;
   let state = null; // the latest settings, for the buttons, the keys and the exports
   let last = null;
   let sweep = null; // { key, scenes, distances, results }
@@ -436,11 +436,8 @@ function view(ctx) {
     exportButtons[2].disabled = !errorMap;
   }
 
-  async function useUpload(file) {
-    const key = await uploadImage(client, ctx, file, 'siamese-upload');
-    if (!key || ctx.signal.aborted) return;
-    upload = { name: file.name, key };
-    ctx.setState({ source: UPLOAD }); // also redraws when the upload replaces an earlier one
+  function useUpload(file) {
+    return uploadAsSetting(ctx, file, { notice: 'siamese-upload', setting: 'source', remember: (picture) => (upload = picture) });
   }
 
   ctx.onDispose(

@@ -26,3 +26,13 @@ export async function uploadImage(client, ctx, file, notice) {
     return null;
   }
 }
+
+// A picture chosen with a lab's upload button becomes the lab's `setting` (value 'upload'):
+// `remember({ name, key })` keeps it for the lab's image list before the state changes, and
+// setting the state redraws even when the upload replaces an earlier one.
+export async function uploadAsSetting(ctx, file, { notice, setting, remember }) {
+  const key = await uploadImage(ctx.client, ctx, file, notice);
+  if (!key || ctx.signal.aborted) return;
+  remember({ name: file.name, key });
+  ctx.setState({ [setting]: 'upload' });
+}
