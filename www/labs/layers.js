@@ -5,12 +5,11 @@
 import { LEGENDS } from '../generated/labs.js';
 import { modelById, modelsWithTask } from '../models.js';
 import { schemaFor } from '../settings.js';
-import { rangeControl, selectControl } from '../ui/controls.js';
 import { h } from '../ui/dom.js';
 import { downloadCanvasesPng, downloadCsv } from '../ui/export.js';
 import { colorLegend, drawRgba, pixelCanvas } from '../ui/heatmap.js';
 import { linePlot } from '../ui/plot.js';
-import { Unavailable, renderLoop } from '../ui/render-loop.js';
+import { Unavailable } from '../ui/render-loop.js';
 
 const SIDES = ['A', 'B'];
 
@@ -36,22 +35,15 @@ function flippedMagma() {
   return rgba;
 }
 
-export function mount(container, initial, ctx) {
-  const { client, manifest } = ctx;
-  let state = initial;
-  let disposed = false;
+// The lab's view; the shell builds its controls and drives its life (see app.js).
+function view(ctx) {
+  const { manifest } = ctx;
+  let state = null; // the latest settings, for the exports
   let shown = null; // { key, A, B }
   let controller = null;
   let runningKey = null;
   const keyOf = (s) => JSON.stringify([s.modelA, s.modelB, s.count]);
 
-  const options = measurable(manifest).map((m) => ({ value: m.id, label: m.id }));
-  const set = (name) => (value) => ctx.setState({ [name]: value });
-  const controls = {
-    modelA: selectControl('modelA', { label: schema.modelA.label, options, value: state.modelA, onChange: set('modelA') }),
-    modelB: selectControl('modelB', { label: schema.modelB.label, options, value: state.modelB, onChange: set('modelB') }),
-    count: rangeControl('count', schema.count, { label: schema.count.label, value: state.count, onChange: set('count') }),
-  };
   const bar = h('progress', { max: 1, value: 0 });
   const jobText = h('span', { class: 'note', dataset: { testid: 'layers-job-status' } });
   const cancel = h('button', { type: 'button', disabled: true, dataset: { testid: 'layers-cancel' }, onclick: () => controller?.abort() }, 'Cancel');
@@ -70,7 +62,7 @@ export function mount(container, initial, ctx) {
   const table = h('table', { dataset: { testid: 'layers-table' }, style: { borderCollapse: 'collapse', fontVariantNumeric: 'tabular-nums' } });
   const findings = h('p', { class: 'note', dataset: { testid: 'layers-findings' } });
 
-  container.append(
+  ctx.container.append(
     h(
       'div',
       { class: 'lab-intro' },
@@ -94,7 +86,7 @@ export function mount(container, initial, ctx) {
         'are about equal, since only the zero-padded border differs there. The line under the chart states what this run measured.',
       ),
     ),
-    h('div', { class: 'panel controls' }, Object.values(controls).map((c) => c.el)),
+    h('div', { class: 'panel controls' }, ctx.controls.modelA.el, ctx.controls.modelB.el, ctx.controls.count.el),
     h('div', { style: { display: 'flex', gap: '0.5rem', alignItems: 'center', flexWrap: 'wrap' } }, bar, cancel, jobText),
     h('article', { class: 'panel' }, h('h3', {}, 'Distance over one stride period'), grids, legend.el),
     h('article', { class: 'panel' }, h('h3', {}, 'Mean per layer'), plot.el, h('div', { style: { overflowX: 'auto' } }, table), findings),
@@ -127,7 +119,7 @@ export function mount(container, initial, ctx) {
     const total = 2 * s.count;
     let result;
     try {
-      result = await client.run(
+      result = await ctx.run(
         'layers',
         { models: ms.map((m) => m.id), count: s.count },
         {
@@ -171,7 +163,6 @@ export function mount(container, initial, ctx) {
       const stride = result.A.layers.find((l) => l.name === name)?.stride ?? result.B.layers.find((l) => l.name === name)?.stride;
       rows.push(h('span', { class: 'note' }, `${name} (stride ${stride})`), ...cells);
     }
-    if (disposed) return;
     grids.replaceChildren(...rows);
     legend.set(flippedMagma(), 0, hi);
 
@@ -210,35 +201,26 @@ export function mount(container, initial, ctx) {
     downloadCsv(rows, `${baseName()}.csv`);
   }
 
-  const schedule = renderLoop(ctx, { key: 'layers-render', what: 'The layer-by-layer view', isDisposed: () => disposed }, async (wanted, isStale) => {
-    if (models(wanted).some((m) => !m)) throw new Unavailable('No model with probe layers and a held-out set is available.');
-    try {
-      const result = await compute(wanted);
-      if (isStale()) return;
-      draw(wanted, result);
-    } catch (err) {
-      jobText.textContent = err.name === 'AbortError' ? 'cancelled' : `failed: ${err.message}`;
-      throw err;
-    }
-  });
+  ctx.onDispose(() => plot.destroy());
 
-  function update(next) {
-    // A job for settings that are no longer wanted stops at once instead of finishing first.
-    if (controller && runningKey !== keyOf(next)) controller.abort();
-    state = next;
-    for (const [name, control] of Object.entries(controls)) control.set(state[name]);
-    schedule(state);
-  }
-
-  schedule(state);
   return {
-    update,
-    unmount() {
-      disposed = true;
-      controller?.abort();
-      plot.destroy();
+    show(next) {
+      // A job for settings that are no longer wanted stops at once instead of finishing first.
+      if (controller && runningKey !== keyOf(next)) controller.abort();
+      state = next;
+    },
+    async render(wanted, isStale) {
+      if (models(wanted).some((m) => !m)) throw new Unavailable('No model with probe layers and a held-out set is available.');
+      try {
+        const result = await compute(wanted);
+        if (isStale()) return;
+        draw(wanted, result);
+      } catch (err) {
+        jobText.textContent = err.name === 'AbortError' ? 'cancelled' : `failed: ${err.message}`;
+        throw err;
+      }
     },
   };
 }
 
-export default { id: 'layers', title: 'Layer by layer', schema, mount };
+export default { id: 'layers', title: 'Layer by layer', schema, view };

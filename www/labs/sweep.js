@@ -4,15 +4,15 @@
 // shift-compensated difference at the selected step — and the invariance metrics of Zhang 2019
 // and Azulay & Weiss 2019 over this image or over the held-out digits.
 import { bundledImage, imagesFor } from '../images.js';
-import { modelById, modelsWithTask } from '../models.js';
+import { modelById } from '../models.js';
 import { schemaFor } from '../settings.js';
-import { fileControl, rangeControl, segmentedControl, selectControl } from '../ui/controls.js';
+import { fileControl, rangeControl, segmentedControl } from '../ui/controls.js';
 import { h } from '../ui/dom.js';
 import { jobBar } from '../ui/job.js';
 import { downloadCanvasesPng, downloadCsv } from '../ui/export.js';
 import { colorLegend, drawRgba, formatNumber, pixelCanvas, tileGrid } from '../ui/heatmap.js';
 import { linePlot } from '../ui/plot.js';
-import { Unavailable, renderLoop } from '../ui/render-loop.js';
+import { Unavailable } from '../ui/render-loop.js';
 import { uploadImage } from '../ui/upload.js';
 
 const UPLOAD = 'upload';
@@ -23,7 +23,6 @@ const SIDES = ['A', 'B'];
 
 let upload = null; // { name, key } of the user's image, kept while the page lives
 
-const classifiers = (manifest) => modelsWithTask(manifest, 'classification');
 const sideModel = (state, side) => state[`model${side}`];
 
 function probesOf(manifest, id) {
@@ -51,16 +50,25 @@ function centreIndex(state) {
   return state.direction === 'grid' ? state.range * (2 * state.range + 1) + state.range : state.range;
 }
 
+// The sweep's shape (direction, range, scale) also moves the selection to the unshifted
+// input, and the step slider's end follows the sweep's length: the lab builds those controls.
+const OWN = { control: false };
 export const schema = schemaFor('sweep', {
   image: {
+    optionLabel: (id) => (id === UPLOAD ? `Uploaded: ${upload.name}` : bundledImage(id).label),
     choices: (s, { manifest }) => {
       const model = modelById(manifest, s.modelA);
       return [...(model ? imagesFor(model.inputs[0].shape) : []).map((i) => i.id), ...(upload ? [UPLOAD] : [])];
     },
   },
-  pos: { default: (s) => centreIndex(s) },
+  direction: OWN,
+  range: OWN,
+  scaleMin: OWN,
+  scaleMax: OWN,
+  pos: { ...OWN, default: (s) => centreIndex(s) },
   layer: {
     choices: (s, { manifest }) => sharedLayers(manifest, s).map((p) => p.name),
+    optionLabel: (name, s, { manifest }) => `${name} (stride ${sharedLayers(manifest, s).find((p) => p.name === name)?.stride})`,
     default: (s, { manifest }) => {
       const layers = sharedLayers(manifest, s);
       return (layers.find((p) => p.stride > 1) ?? layers[0])?.name;
@@ -137,49 +145,27 @@ function selectedPanel(side) {
   return { el, heading, input, featuresHeading, features, featureLegend, differenceHeading, difference, differenceLegend, cosine };
 }
 
-export function mount(container, initial, ctx) {
+// The lab's view; the shell builds its controls and drives its life (see app.js).
+function view(ctx) {
   const { client, manifest } = ctx;
-  let state = initial;
-  let disposed = false;
+  let state = null; // the latest settings, for the selection, the held-out run and the exports
   let sweeps = null; // { key, A, B } results on screen
   let heldOut = null; // { key, A, B } held-out metrics on screen
 
-  const set = (name) => (value) => ctx.setState({ [name]: value });
-  const modelOptions = classifiers(manifest).map((m) => ({ value: m.id, label: m.id }));
-  const controls = {
-    modelA: selectControl('modelA', { label: schema.modelA.label, options: modelOptions, value: state.modelA, onChange: set('modelA') }),
-    modelB: selectControl('modelB', { label: schema.modelB.label, options: modelOptions, value: state.modelB, onChange: set('modelB') }),
-    image: selectControl('image', { label: schema.image.label, options: imageOptions(), value: state.image, onChange: set('image') }),
-    mode: segmentedControl('mode', { label: schema.mode.label, options: schema.mode.options, value: state.mode, onChange: set('mode') }),
-    direction: segmentedControl('direction', { label: schema.direction.label, options: schema.direction.options, value: state.direction, onChange: (v) => ctx.setState({ direction: v, pos: centreIndex({ ...state, direction: v }) }) }),
-    range: rangeControl('range', schema.range, { label: schema.range.label, value: state.range, onChange: (v) => ctx.setState({ range: v, pos: centreIndex({ ...state, range: v }) }) }),
-    scaleMin: rangeControl('scaleMin', schema.scaleMin, { label: schema.scaleMin.label, value: state.scaleMin, step: schema.scaleMin.step, onChange: (v) => ctx.setState({ scaleMin: round2(v), pos: centreIndex({ ...state, scaleMin: round2(v) }) }) }),
-    scaleMax: rangeControl('scaleMax', schema.scaleMax, { label: schema.scaleMax.label, value: state.scaleMax, step: schema.scaleMax.step, onChange: (v) => ctx.setState({ scaleMax: round2(v), pos: centreIndex({ ...state, scaleMax: round2(v) }) }) }),
-    pos: rangeControl('pos', { type: 'int', min: 0, max: sweepLength(state) - 1 }, { label: schema.pos.label, value: state.pos, onChange: set('pos') }),
-    layer: selectControl('layer', { label: schema.layer.label, options: layerOptions(state), value: state.layer, onChange: set('layer') }),
+  // The sweep's own controls (see OWN); a change of the sweep's shape re-centres the selection.
+  const reshape = (patch) => ctx.setState({ ...patch, pos: centreIndex({ ...state, ...patch }) });
+  const own = {
+    direction: segmentedControl('direction', { label: schema.direction.label, options: schema.direction.options, value: schema.direction.default, onChange: (v) => reshape({ direction: v }) }),
+    range: rangeControl('range', schema.range, { label: schema.range.label, value: schema.range.default, onChange: (v) => reshape({ range: v }) }),
+    scaleMin: rangeControl('scaleMin', schema.scaleMin, { label: schema.scaleMin.label, value: schema.scaleMin.default, step: schema.scaleMin.step, onChange: (v) => reshape({ scaleMin: round2(v) }) }),
+    scaleMax: rangeControl('scaleMax', schema.scaleMax, { label: schema.scaleMax.label, value: schema.scaleMax.default, step: schema.scaleMax.step, onChange: (v) => reshape({ scaleMax: round2(v) }) }),
+    pos: rangeControl('pos', { type: 'int', min: 0, max: schema.pos.max }, { label: schema.pos.label, value: 0, onChange: (pos) => ctx.setState({ pos }) }),
   };
+  const { controls } = ctx;
   const uploadControl = fileControl('sweep-upload', { label: 'Upload PNG or JPEG…', accept: 'image/png,image/jpeg', onFile: useUpload });
-  const metricControls = {
-    crange: rangeControl('crange', schema.crange, { label: schema.crange.label, value: state.crange, onChange: set('crange') }),
-    pairs: rangeControl('pairs', schema.pairs, { label: schema.pairs.label, value: state.pairs, onChange: set('pairs') }),
-    count: rangeControl('count', schema.count, { label: schema.count.label, value: state.count, onChange: set('count') }),
-    seed: rangeControl('seed', schema.seed, { label: schema.seed.label, value: state.seed, onChange: set('seed') }),
-  };
 
   function round2(v) {
     return Math.round(v * 100) / 100;
-  }
-
-  function imageOptions() {
-    const model = modelById(manifest, state.modelA);
-    return [
-      ...(model ? imagesFor(model.inputs[0].shape) : []).map((i) => ({ value: i.id, label: i.label })),
-      ...(upload ? [{ value: UPLOAD, label: `Uploaded: ${upload.name}` }] : []),
-    ];
-  }
-
-  function layerOptions(s) {
-    return sharedLayers(manifest, s).map((p) => ({ value: p.name, label: `${p.name} (stride ${p.stride})` }));
   }
 
   // Views
@@ -212,7 +198,7 @@ export function mount(container, initial, ctx) {
     h('button', { type: 'button', onclick: exportMetricsCsv }, 'Metrics (CSV)'),
   ];
 
-  container.append(
+  ctx.container.append(
     h(
       'div',
       { class: 'lab-intro' },
@@ -225,7 +211,17 @@ export function mount(container, initial, ctx) {
         '(MaxBlurPool, Zhang 2019) smooths it. Click the plot or a thumbnail to inspect one step.',
       ),
     ),
-    h('div', { class: 'panel controls' }, Object.values(controls).map((c) => c.el), uploadControl.el),
+    h(
+      'div',
+      { class: 'panel controls' },
+      controls.modelA.el,
+      controls.modelB.el,
+      controls.image.el,
+      controls.mode.el,
+      Object.values(own).map((c) => c.el),
+      controls.layer.el,
+      uploadControl.el,
+    ),
     sweepJob.el,
     h('article', { class: 'panel' }, h('h3', {}, 'Inputs along the sweep'), strip),
     h('article', { class: 'panel' }, h('h3', {}, 'Probability against the sweep'), plot.el, gridMaps, summaryLine),
@@ -244,7 +240,7 @@ export function mount(container, initial, ctx) {
         h('li', {}, h('b', {}, 'MAC'), ': over the same shifts, the mean |change| of the probability of the class that is top-1 at (0,0). VGG16 Crop 0.038, ResNet50 0.04.'),
         h('li', {}, `“This image” uses ${IMAGE_PAIRS} random pairs; the held-out set uses the pairs per digit below, image i drawing its shifts from stream i of the seed. Shifts follow the shift mode.`),
       ),
-      h('div', { class: 'controls' }, Object.values(metricControls).map((c) => c.el)),
+      h('div', { class: 'controls' }, controls.crange.el, controls.pairs.el, controls.count.el, controls.seed.el),
       h('div', { style: { overflowX: 'auto' } }, metricsTable),
       h('div', { style: { display: 'flex', gap: '0.5rem', alignItems: 'center', flexWrap: 'wrap' } }, heldOutButton, heldOutJob.el),
       h(
@@ -299,7 +295,7 @@ export function mount(container, initial, ctx) {
     const done = { A: 0, B: 0 };
     const total = sweepLength(s);
     const call = (side, model) =>
-      client.run('sweep', sweepRequest(s, model, imageKey(s.image)), {
+      ctx.run('sweep', sweepRequest(s, model, imageKey(s.image)), {
         signal,
         // Steps are batches of inputs: shown as inputs of the whole sweep.
         onProgress: (p) => {
@@ -402,7 +398,7 @@ export function mount(container, initial, ctx) {
     }
   }
 
-  async function drawSelected(s) {
+  async function drawSelected(s, isStale) {
     const t = sweeps.A.transforms[clampPos()];
     const models = modelsOf(s);
     if (t.kind === 'scale') {
@@ -421,10 +417,10 @@ export function mount(container, initial, ctx) {
     selectedNote.textContent = `Selected: shift ${positionLabel(t)} — feature maps of the shifted input at ${s.layer}, and the shift-compensated difference.`;
     const views = await Promise.all(
       models.map((model) =>
-        client.run('sweep', { job: 'step', model: model.id, image: imageKey(s.image), mode: s.mode, dx: t.dx, dy: t.dy, layer: s.layer }),
+        ctx.run('sweep', { job: 'step', model: model.id, image: imageKey(s.image), mode: s.mode, dx: t.dx, dy: t.dy, layer: s.layer }),
       ),
     );
-    if (disposed) return;
+    if (isStale()) return;
     for (const [k, side] of SIDES.entries()) {
       const view = views[k];
       const p = selected[side];
@@ -446,7 +442,7 @@ export function mount(container, initial, ctx) {
   async function metricsOfImage(s) {
     const key = JSON.stringify([s.modelA, s.modelB, imageKey(s.image), s.mode, s.crange, s.seed]);
     if (!imageMetrics.has(key)) {
-      const promise = Promise.all(modelsOf(s).map((model) => client.run('sweep', metricsRequest(s, model, imageKey(s.image)))));
+      const promise = Promise.all(modelsOf(s).map((model) => ctx.run('sweep', metricsRequest(s, model, imageKey(s.image)))));
       imageMetrics.set(key, promise);
       promise.catch(() => imageMetrics.delete(key));
     }
@@ -496,7 +492,7 @@ export function mount(container, initial, ctx) {
       // One model after the other, so the progress bar moves steadily.
       for (const [k, model] of models.entries()) {
         results.push(
-          await client.run('sweep', metricsRequest(s, model), {
+          await ctx.run('sweep', metricsRequest(s, model), {
             signal,
             // Steps are batches of digits: shown as digits.
             onProgress: (p) => {
@@ -506,13 +502,13 @@ export function mount(container, initial, ctx) {
           }),
         );
       }
-      if (disposed) return;
+      if (ctx.signal.aborted) return;
       heldOut = { key: heldOutKey(s), A: results[0], B: results[1] };
       heldOutJob.finish(`done: ${results[0].images} digits per model`);
       heldOutFinding.textContent = compare(models, results);
       if (lastMetrics) drawMetrics(state, lastMetrics.image);
     } catch (err) {
-      if (disposed) return;
+      if (ctx.signal.aborted) return;
       heldOutJob.fail(err);
     } finally {
       heldOutButton.disabled = false;
@@ -558,58 +554,38 @@ export function mount(container, initial, ctx) {
     downloadCsv(rows, `${baseName()}-metrics.csv`);
   }
 
-  const schedule = renderLoop(ctx, { key: 'sweep-render', what: 'The sweep', isDisposed: () => disposed }, async (wanted, isStale) => {
-    if (modelsOf(wanted).some((m) => !m)) throw new Unavailable('No classification model is available, so there is nothing to sweep.');
-    await runSweeps(wanted);
-    if (isStale()) return;
-    drawSweeps(wanted);
-    if (wanted.direction === 'grid') drawGridMaps(wanted);
-    await drawSelected(wanted);
-    drawMetrics(wanted, await metricsOfImage(wanted));
-  });
-
   async function useUpload(file) {
     const key = await uploadImage(client, ctx, file, 'sweep-upload');
-    if (!key || disposed) return;
+    if (!key || ctx.signal.aborted) return;
     upload = { name: file.name, key };
-    controls.image.setOptions(imageOptions(), state.image);
-    sweeps = null;
-    if (state.image === UPLOAD) schedule(state);
-    else ctx.setState({ image: UPLOAD });
+    ctx.setState({ image: UPLOAD }); // also redraws when the upload replaces an earlier one
   }
 
-  function update(next) {
-    const modelsChanged = next.modelA !== state.modelA || next.modelB !== state.modelB;
-    state = next;
-    if (modelsChanged) {
-      controls.layer.setOptions(layerOptions(state), state.layer);
-      controls.image.setOptions(imageOptions(), state.image);
-    }
-    for (const [name, control] of Object.entries({ ...controls, ...metricControls })) control.set(state[name]);
-    refreshRanges();
-    schedule(state);
-  }
+  ctx.onDispose(() => plot.destroy());
 
-  // The step slider spans the current sweep; the scale sliders only matter for a scale sweep.
-  function refreshRanges() {
-    const input = controls.pos.el.querySelector('input');
-    input.max = String(sweepLength(state) - 1);
-    controls.pos.set(Math.min(state.pos, sweepLength(state) - 1));
-    const scale = state.direction === 'scale';
-    controls.range.el.style.display = scale ? 'none' : '';
-    controls.scaleMin.el.style.display = scale ? '' : 'none';
-    controls.scaleMax.el.style.display = scale ? '' : 'none';
-  }
-
-  refreshRanges();
-  schedule(state);
   return {
-    update,
-    unmount() {
-      disposed = true;
-      plot.destroy();
+    // The step slider spans the current sweep; the scale sliders only matter for a scale sweep.
+    show(next) {
+      state = next;
+      for (const [name, control] of Object.entries(own)) control.set(state[name]);
+      own.pos.el.querySelector('input').max = String(sweepLength(state) - 1);
+      own.pos.set(Math.min(state.pos, sweepLength(state) - 1));
+      const scale = state.direction === 'scale';
+      own.range.el.style.display = scale ? 'none' : '';
+      own.scaleMin.el.style.display = scale ? '' : 'none';
+      own.scaleMax.el.style.display = scale ? '' : 'none';
+    },
+    async render(wanted, isStale) {
+      if (modelsOf(wanted).some((m) => !m)) throw new Unavailable('No classification model is available, so there is nothing to sweep.');
+      await runSweeps(wanted);
+      if (isStale()) return;
+      drawSweeps(wanted);
+      if (wanted.direction === 'grid') drawGridMaps(wanted);
+      await drawSelected(wanted, isStale);
+      if (isStale()) return;
+      drawMetrics(wanted, await metricsOfImage(wanted));
     },
   };
 }
 
-export default { id: 'sweep', title: 'Sweeps', schema, mount };
+export default { id: 'sweep', title: 'Sweeps', schema, view };
