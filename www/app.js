@@ -8,16 +8,14 @@
 // new state (only the latest is rendered; status pill, error notices and cancel are handled
 // once, in ui/render-loop.js), and on leaving the lab cancels its worker jobs (ctx.run) and
 // runs ctx.onDispose callbacks. Besides, ctx has
-//   ctx.run(lab, request, opts)  the worker client's run, cancelled when the lab unmounts
+//   ctx.run(lab, request, opts)  the workers' run (worker-pool.js: opts.onProgress sends a long
+//                                job to the pool), cancelled when the lab unmounts
 //   ctx.signal                   aborted when the lab unmounts
-// Labs not yet moved to view() still use mount(container, state, ctx), which gets
-//   ctx.client                   the compute workers (worker-pool.js)
+//   ctx.client                   the compute workers (for uploads)
 //   ctx.manifest                 models/manifest.json
-//   ctx.setState(patch)          change settings: validated, written to the hash, then handed
-//                                back through the lab's update(state)
+//   ctx.setState(patch)          change settings: validated, written to the hash, then shown
 //   ctx.notify(msg, kind, opts)  a notice ('info' | 'warn' | 'error'; opts.key replaces)
 //   ctx.dismiss(key)             remove a notice
-//   ctx.setStatus(state, text)   the status pill: 'busy' | 'ready' | 'error'
 import { WorkerPool } from './worker-pool.js';
 import { LABS } from './labs/index.js';
 import { applyPatch, parseHash, toHash } from './state.js';
@@ -148,7 +146,7 @@ function mount(lab, state) {
   current = { lab, state, ctx, handle: null };
   writeHash();
   setStatus('busy', 'loading');
-  current.handle = lab.view ? mountView(lab, container, state, ctx) : lab.mount(container, state, ctx);
+  current.handle = mountView(lab, container, state, ctx);
 }
 
 function mountView(lab, container, state, ctx) {
