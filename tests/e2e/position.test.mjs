@@ -1,5 +1,4 @@
-// The position lab in a real browser: the hand test and (once the padding encoders ship) the
-// readouts render, the numbers equal `shiftlab experiment position`, a control changes the view
+// The position lab in a real browser: the hand test and the readouts render, the numbers equal `shiftlab experiment position`, a control changes the view
 // and the link, and the link restores it.
 import { readFileSync } from 'node:fs';
 import { assert, assertEqual, nativeExperiment } from './harness.mjs';
@@ -61,14 +60,11 @@ export const tests = [
     },
   },
   {
-    name: 'the readouts equal the native ones (or the page says the encoders are missing)',
+    name: 'the readouts equal the native ones',
     async run(t) {
       const page = await t.open('#lab=position&crops=2&grid=12&target=V');
       await t.waitReady(page);
-      if (!ENCODERS.includes('pad-zero') || !ENCODERS.includes('pad-none')) {
-        assert((await page.getByTestId('empty-note').textContent()).includes('not in models/manifest.json'), 'missing encoders are explained');
-        return;
-      }
+      assert(ENCODERS.includes('pad-zero') && ENCODERS.includes('pad-none'), `the padding encoders are shipped: ${ENCODERS}`);
       const layer = t.param(page, 'layer');
       // The very request the page sends, written out here, through the CLI.
       const { encoders } = native({
