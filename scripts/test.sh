@@ -24,8 +24,9 @@ step "type check and lint of the page (tsc --checkJs on www/, eslint on www/, sc
 npx tsc -p tsconfig.json
 npx eslint .
 
-step "the page server's HTTP cases"
+step "the page server's HTTP cases, and the static site"
 node --test tests/server/
+"$ROOT/scripts/dist.sh"
 
 step "end-to-end tests of the page in headless Chromium"
 node tests/e2e/run.mjs
