@@ -233,20 +233,25 @@ fn held_out_metrics_reproduce_the_manifest() {
     assert!((0.0..=100.0).contains(&consistency));
 }
 
-/// The job's batches sum exactly as `set_metrics` does.
-#[test]
-fn the_metrics_job_equals_the_set_metrics() {
-    let lib = lib();
-    let (entry, model) = lib.model("digits-maxpool").unwrap();
-    let images = &held_out("digits-maxpool")[..45];
-    let opts = MetricOptions {
+/// The metric settings these tests share: Crop shifts up to 6 px, 4 pairs, seed 7.
+fn crop_metrics(entry: &shiftlab::manifest::ModelEntry) -> MetricOptions {
+    MetricOptions {
         input: entry.inputs[0].spec.clone(),
         mode: ShiftMode::Crop,
         range: 6,
         pairs: 4,
         seed: 7,
         steps: 8,
-    };
+    }
+}
+
+/// The job's batches sum exactly as `set_metrics` does.
+#[test]
+fn the_metrics_job_equals_the_set_metrics() {
+    let lib = lib();
+    let (entry, model) = lib.model("digits-maxpool").unwrap();
+    let images = &held_out("digits-maxpool")[..45];
+    let opts = crop_metrics(&entry);
     let expected = set_metrics(&model, images, &opts).unwrap();
     let m = run(json!({
         "job": "metrics", "model": "digits-maxpool", "count": 45, "mode": "crop",
@@ -260,14 +265,7 @@ fn each_image_draws_its_own_shifts_whatever_the_batch() {
     let lib = lib();
     let (entry, model) = lib.model("digits-maxpool").unwrap();
     let images = &held_out("digits-maxpool")[..6];
-    let opts = MetricOptions {
-        input: entry.inputs[0].spec.clone(),
-        mode: ShiftMode::Crop,
-        range: 6,
-        pairs: 4,
-        seed: 7,
-        steps: 8,
-    };
+    let opts = crop_metrics(&entry);
     let whole = metric_sums(&model, images, 0, &opts).unwrap();
     let mut parts = metric_sums(&model, &images[..2], 0, &opts).unwrap();
     parts.merge(&metric_sums(&model, &images[2..], 2, &opts).unwrap());
