@@ -130,44 +130,17 @@ impl Heatmap {
     /// in one map, so that all of them share one colour scale: one heatmap per tensor.
     pub fn planes(tensors: &[&Tensor], channels: usize, map: ColorMap) -> Result<Vec<Heatmap>> {
         let mut all = Vec::new();
-        let mut dims = Vec::new();
+        let mut pieces = Vec::new();
         for t in tensors {
             let (c, h, w) = crate::shift::plane_dims(t);
             let shown = channels.min(c);
             all.extend_from_slice(&t.data[..shown * h * w]);
-            dims.push((shown * h, w));
+            pieces.push((w, shown * h));
         }
         let whole = Heatmap::new(&all, 1, all.len(), map, None, None)?;
-        let mut at = 0;
-        Ok(dims
-            .into_iter()
-            .map(|(height, width)| {
-                let n = height * width * 4;
-                let rgba = whole.rgba[at..at + n].to_vec();
-                at += n;
-                Heatmap {
-                    width,
-                    height,
-                    rgba,
-                    ..whole.clone()
-                }
-            })
-            .collect())
+        Ok(whole.split(&pieces))
     }
-}
 
-/// A `width × 1` colour bar from the low end to the high end.
-pub fn legend(map: ColorMap, width: usize) -> Vec<u8> {
-    let steps = width.max(2) - 1;
-    (0..width)
-        .flat_map(|i| {
-            let [r, g, b] = map.at(i as f64 / steps as f64);
-            [r, g, b, 255]
-        })
-        .collect()
-}
-
-impl Heatmap {
     /// Several `width × height` maps on one colour scale over `[lo, hi]` (either
     /// `None` = from all of them): coloured as one stack, so equal colours are
     /// equal values across the maps.
@@ -181,17 +154,40 @@ impl Heatmap {
     ) -> Result<Vec<Heatmap>> {
         let all: Vec<f32> = maps.iter().flat_map(|m| m.iter().copied()).collect();
         let whole = Heatmap::new(&all, width, height * maps.len(), map, lo, hi)?;
-        let n = width * height * 4;
-        Ok(whole
-            .rgba
-            .chunks_exact(n)
-            .map(|rgba| Heatmap {
-                height,
-                rgba: rgba.to_vec(),
-                ..whole.clone()
-            })
-            .collect())
+        Ok(whole.split(&vec![(width, height); maps.len()]))
     }
+
+    /// A coloured stack cut into consecutive `(width, height)` pieces on its scale.
+    fn split(&self, pieces: &[(usize, usize)]) -> Vec<Heatmap> {
+        let mut at = 0;
+        pieces
+            .iter()
+            .map(|&(width, height)| {
+                let n = width * height * 4;
+                let rgba = self.rgba[at..at + n].to_vec();
+                at += n;
+                Heatmap {
+                    width,
+                    height,
+                    rgba,
+                    lo: self.lo,
+                    hi: self.hi,
+                    map: self.map,
+                }
+            })
+            .collect()
+    }
+}
+
+/// A `width × 1` colour bar from the low end to the high end.
+pub fn legend(map: ColorMap, width: usize) -> Vec<u8> {
+    let steps = width.max(2) - 1;
+    (0..width)
+        .flat_map(|i| {
+            let [r, g, b] = map.at(i as f64 / steps as f64);
+            [r, g, b, 255]
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -60,13 +60,13 @@ impl Assets {
 
     /// Store `bytes` under `key`, replacing what it held and everything decoded from it.
     pub fn put(&self, key: &str, bytes: Vec<u8>) {
+        self.remove(key);
         self.files
             .borrow_mut()
             .insert(key.to_string(), bytes.into());
-        self.images.borrow_mut().remove(key);
-        self.models.borrow_mut().retain(|(k, _, _), _| k != key);
     }
 
+    /// Forget `key` and everything decoded from it.
     pub fn remove(&self, key: &str) {
         self.files.borrow_mut().remove(key);
         self.images.borrow_mut().remove(key);
