@@ -59,13 +59,8 @@ export class WorkerClient {
     }
   }
 
-  async run(lab, request, options = {}) {
-    const entry = { lab, request: structuredClone(request), result: undefined };
-    const log = (globalThis.shiftlabRequests ??= []);
-    log.push(entry);
-    if (log.length > 100) log.shift();
-    entry.result = await this.call('run', { lab, request }, options);
-    return entry.result;
+  run(lab, request, options = {}) {
+    return logged(lab, request, () => this.call('run', { lab, request }, options));
   }
 
   // Hands the worker the bytes of a user's file under `key`; an image is decoded at once and
@@ -120,6 +115,16 @@ export class WorkerClient {
     if (message.ok) entry.resolve(message.result);
     else entry.reject(new Error(message.error));
   }
+}
+
+// Answers what `answer()` answers, kept with its lab and request in the page's request log.
+export async function logged(lab, request, answer) {
+  const entry = { lab, request: structuredClone(request), result: undefined };
+  const log = (globalThis.shiftlabRequests ??= []);
+  log.push(entry);
+  if (log.length > 100) log.shift();
+  entry.result = await answer();
+  return entry.result;
 }
 
 function abortError() {

@@ -4,7 +4,7 @@
 // over the pool — each worker computes the parts of every n-th step — and one worker finishes
 // it from all parts in step order, so the numbers equal a one-worker run exactly. Other jobs
 // run on one pool worker. Same interface as WorkerClient: run(lab, request, options), put().
-import { WorkerClient } from './worker-client.js';
+import { WorkerClient, logged } from './worker-client.js';
 
 const MAX_POOL = 8;
 
@@ -78,11 +78,6 @@ export class WorkerPool {
     );
     const parts = new Array(total);
     for (const { indices, parts: got } of answers) indices.forEach((index, k) => (parts[index] = got[k]));
-    const entry = { lab, request: structuredClone(request), result: undefined, pooled: workers.length };
-    const log = (globalThis.shiftlabRequests ??= []);
-    log.push(entry);
-    if (log.length > 100) log.shift();
-    entry.result = await workers[0].call('merge', { lab, request, parts }, { signal });
-    return entry.result;
+    return logged(lab, request, () => workers[0].call('merge', { lab, request, parts }, { signal }));
   }
 }

@@ -45,9 +45,9 @@ const jobs = new Map(); // request id → job (for cancel)
 // Only files of the site's models/ folder are fetched: a request names nothing else.
 const FETCHABLE = /^models\/(?:[\w-]+\/)*[\w-]+(?:\.[\w-]+)+$/;
 
-// A lab's job for `request` (the JSON `shiftlab experiment <lab>` takes), once the assets it
-// reads are fetched.
-async function plan(store, lab, request) {
+// Plans a lab's job for `request` (the JSON `shiftlab experiment <lab>` takes), once the assets
+// it reads are fetched, hands it to `use` and frees it afterwards, whatever happens.
+async function withJob(store, lab, request, use) {
   const missing = store.missing(lab, request);
   await Promise.all(
     missing.map(async (key) => {
@@ -55,13 +55,17 @@ async function plan(store, lab, request) {
       store.put(key, await download(new URL(`../${key}`, import.meta.url).href));
     }),
   );
-  return store.start(lab, request);
+  const planned = store.start(lab, request);
+  try {
+    return await use(planned);
+  } finally {
+    planned.free();
+  }
 }
 
 // Runs the job step by step, reporting progress and stopping between steps when cancelled.
-async function runLab({ lab, request }, job, store) {
-  const planned = await plan(store, lab, request);
-  try {
+function runLab({ lab, request }, job, store) {
+  return withJob(store, lab, request, async (planned) => {
     const total = planned.total();
     for (let i = 0; i < total; i++) {
       planned.step(i);
@@ -71,25 +75,17 @@ async function runLab({ lab, request }, job, store) {
       }
     }
     return planned.finish();
-  } finally {
-    planned.free();
-  }
+  });
 }
 
 // The worker pool (worker-pool.js) first asks how a job is laid out, then has each worker
 // compute the parts of some of its steps, then one worker finish from all parts in order.
-async function layout({ lab, request }, job, store) {
-  const planned = await plan(store, lab, request);
-  try {
-    return { total: planned.total(), poolable: planned.poolable() };
-  } finally {
-    planned.free();
-  }
+function layout({ lab, request }, job, store) {
+  return withJob(store, lab, request, (planned) => ({ total: planned.total(), poolable: planned.poolable() }));
 }
 
-async function shards({ lab, request, indices }, job, store) {
-  const planned = await plan(store, lab, request);
-  try {
+function shards({ lab, request, indices }, job, store) {
+  return withJob(store, lab, request, async (planned) => {
     const parts = [];
     for (const index of indices) {
       parts.push(planned.shard(index));
@@ -97,18 +93,11 @@ async function shards({ lab, request, indices }, job, store) {
       await job.checkpoint();
     }
     return parts;
-  } finally {
-    planned.free();
-  }
+  });
 }
 
-async function merge({ lab, request, parts }, job, store) {
-  const planned = await plan(store, lab, request);
-  try {
-    return planned.finishWith(parts);
-  } finally {
-    planned.free();
-  }
+function merge({ lab, request, parts }, job, store) {
+  return withJob(store, lab, request, (planned) => planned.finishWith(parts));
 }
 
 // The user's file, kept under `key` (its content hash); an image is decoded at once so that
