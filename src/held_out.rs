@@ -35,7 +35,7 @@ pub fn held_out_set(entry: &ModelEntry) -> Result<HeldOutSet> {
 
 /// The held-out images of model `id` (its set must be loaded into `assets`).
 pub fn held_out_images(assets: &Assets, id: &str) -> Result<Vec<Image>> {
-    let set = held_out_set(assets.entry(id)?)?;
+    let set = held_out_set(&assets.entry(id)?)?;
     u8_images(&assets.bytes(&set.key)?, &set.image_shape)
 }
 

@@ -13,17 +13,26 @@ pub struct Manifest {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ModelEntry {
+    /// The manifest id; for a user's model, its asset key `upload:<sha256>`.
+    #[serde(default)]
     pub id: String,
+    /// Relative to `models/`; for a user's model, its asset key.
+    #[serde(default)]
     pub file: String,
+    #[serde(default)]
     pub sha256: String,
+    #[serde(default)]
     pub family: String,
+    #[serde(default)]
     pub variant: String,
     pub task: String,
     pub inputs: Vec<InputEntry>,
     pub output: OutputEntry,
     #[serde(default)]
     pub labels: Vec<String>,
+    #[serde(default)]
     pub probes: Vec<Probe>,
+    #[serde(default)]
     pub golden: String,
     #[serde(default)]
     pub metrics: BTreeMap<String, serde_json::Value>,

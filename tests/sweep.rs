@@ -41,7 +41,7 @@ fn run(request: Value) -> Value {
 /// The held-out images of `id`, read from disk through the asset store.
 fn held_out(id: &str) -> Vec<Image> {
     let assets = Assets::open(root()).unwrap();
-    let set = shiftlab::held_out::held_out_set(assets.entry(id).unwrap()).unwrap();
+    let set = shiftlab::held_out::held_out_set(&assets.entry(id).unwrap()).unwrap();
     assets.load_from(root(), &[set.key]).unwrap();
     held_out_images(&assets, id).unwrap()
 }

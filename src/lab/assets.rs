@@ -1,6 +1,8 @@
 //! Everything a lab reads, by one kind of name: a model by its manifest id, any
 //! other file by its repository path (`models/samples/digit-3.png`), an upload by
-//! the key the page gave it (`upload:<sha256>`). Natively the bytes come from
+//! the key the page gave it (`upload:<sha256>`). A user's model is an upload too:
+//! its id is its key and its description (a manifest entry, the sidecar JSON) is
+//! the asset [`description_key`] of it. Natively the bytes come from
 //! disk, in the browser from the worker's fetches; decoding and model plans are
 //! cached here, so both sides share one store and one cache policy.
 
@@ -14,6 +16,19 @@ use std::rc::Rc;
 
 /// The manifest's path; model files are relative to its folder.
 pub const MANIFEST: &str = "models/manifest.json";
+
+/// The prefix of every uploaded asset's key.
+pub const UPLOAD: &str = "upload:";
+
+/// Whether `id` names a user's model (an upload) rather than a shipped one.
+pub fn is_upload(id: &str) -> bool {
+    id.starts_with(UPLOAD)
+}
+
+/// The asset key of the description of the user's model `id`.
+pub fn description_key(id: &str) -> String {
+    format!("{id}.json")
+}
 
 /// A model ready to run with its manifest entry.
 #[derive(Clone)]
@@ -45,12 +60,27 @@ impl Assets {
         &self.manifest
     }
 
-    pub fn entry(&self, id: &str) -> Result<&ModelEntry> {
-        self.manifest.model(id)
+    /// Model `id`'s manifest entry, or a user's model's description.
+    pub fn entry(&self, id: &str) -> Result<ModelEntry> {
+        if !is_upload(id) {
+            return self.manifest.model(id).cloned();
+        }
+        let key = description_key(id);
+        let bytes = self.bytes(&key).map_err(|_| {
+            err!("your model is loaded without its description (input size, normalisation, output); describe it and run again")
+        })?;
+        let mut entry: ModelEntry = serde_json::from_slice(&bytes)
+            .map_err(|e| err!("the description of your model is not valid: {e}"))?;
+        entry.id = id.to_string();
+        entry.file = id.to_string();
+        Ok(entry)
     }
 
     /// The asset key of a model's ONNX file.
     pub fn model_key(&self, id: &str) -> Result<String> {
+        if is_upload(id) {
+            return Ok(id.to_string());
+        }
         Ok(format!("models/{}", self.entry(id)?.file))
     }
 
@@ -66,11 +96,14 @@ impl Assets {
             .insert(key.to_string(), bytes.into());
     }
 
-    /// Forget `key` and everything decoded from it.
+    /// Forget `key` and everything decoded from it (a description's model plans too:
+    /// a plan is fixed to the description's input size).
     pub fn remove(&self, key: &str) {
         self.files.borrow_mut().remove(key);
         self.images.borrow_mut().remove(key);
-        self.models.borrow_mut().retain(|(k, _, _), _| k != key);
+        self.models
+            .borrow_mut()
+            .retain(|(k, _, _), _| k != key && description_key(k) != key);
     }
 
     pub fn bytes(&self, key: &str) -> Result<Rc<[u8]>> {
@@ -97,7 +130,7 @@ impl Assets {
 
     /// The model `id` at its manifest input shapes with every manifest probe.
     pub fn model(&self, id: &str) -> Result<LoadedModel> {
-        let entry = self.entry(id)?.clone();
+        let entry = self.entry(id)?;
         let model = self.model_with(id, &entry.input_shapes(), &entry.probe_nodes())?;
         Ok(LoadedModel { entry, model })
     }

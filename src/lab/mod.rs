@@ -10,7 +10,7 @@ mod job;
 mod settings;
 mod typescript;
 
-pub use assets::{Assets, LoadedModel, MANIFEST};
+pub use assets::{Assets, LoadedModel, MANIFEST, UPLOAD, description_key, is_upload};
 pub use job::{Job, Output, map_reduce, once, steps};
 pub use settings::{Choice, Setting, SettingKind};
 pub use typescript::{Declarations, typescript};

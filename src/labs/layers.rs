@@ -284,7 +284,7 @@ impl Experiment for Layers {
         let mut keys = Vec::new();
         for id in &request.models {
             keys.push(assets.model_key(id)?);
-            keys.push(held_out_set(assets.entry(id)?)?.key);
+            keys.push(held_out_set(&assets.entry(id)?)?.key);
         }
         Ok(keys)
     }

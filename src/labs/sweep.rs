@@ -529,7 +529,7 @@ impl Experiment for Sweep {
                 assets.model_key(&r.model)?,
                 match &r.image {
                     Some(image) => image.clone(),
-                    None => held_out_set(assets.entry(&r.model)?)?.key,
+                    None => held_out_set(&assets.entry(&r.model)?)?.key,
                 },
             ],
         })
