@@ -21,6 +21,9 @@ pub struct ShiftViewOptions {
     pub layer: String,
     /// Total stride of `layer` with respect to the input.
     pub stride: usize,
+    /// The model's output is already probabilities (it ends in a softmax).
+    #[serde(default)]
+    pub probabilities: bool,
 }
 
 /// One image shifted by (dx, dy) through a manifest model and compared at one of its
@@ -54,6 +57,7 @@ impl ShiftViewOptions {
             mode,
             layer: probe.node.clone(),
             stride: probe.stride,
+            probabilities: entry.outputs_probabilities(),
         }
     }
 }
@@ -111,7 +115,10 @@ pub fn shift_view(model: &ProbeModel, img: &Image, opts: &ShiftViewOptions) -> R
         }
         Ok(Side {
             preview,
-            probs: crate::metrics::softmax(&run.output.item(i).data),
+            probs: crate::metrics::class_probabilities(
+                &run.output.item(i).data,
+                opts.probabilities,
+            ),
             features,
         })
     };

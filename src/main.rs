@@ -13,9 +13,13 @@ fn main() {}
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use clap::{Parser, Subcommand, ValueEnum};
+    use serde_json::Value;
+    use sha2::{Digest, Sha256};
     use shiftlab::datasets::{clevr, red_green, siamese};
+    use shiftlab::lab::{self, Assets};
     use shiftlab::{Result, err};
-    use std::path::PathBuf;
+    use std::io::IsTerminal;
+    use std::path::{Path, PathBuf};
     use std::process::ExitCode;
 
     #[derive(Parser)]
@@ -38,7 +42,13 @@ mod cli {
             name: String,
             /// The request as JSON.
             options: String,
+            #[command(flatten)]
+            uploads: Uploads,
         },
+        /// Audit a model: shift and scale invariance, per-layer equivariance, position
+        /// read out from its features, black-border sensitivity — the page's audit,
+        /// computed by the same code. Prints a table (and the JSON with --json).
+        Audit(AuditArgs),
         /// Write the page files generated from the Rust labs (settings, colour bars,
         /// TypeScript declarations) under www/generated/.
         Generate,
@@ -46,6 +56,45 @@ mod cli {
         /// `benchmark` lab's result; the browser half of the comparison
         /// (scripts/bench.mjs) runs the same lab in the worker.
         Bench(Bench),
+    }
+
+    /// Your own files, named in a request as the page names them: `upload:<sha256>`.
+    #[derive(clap::Args)]
+    struct Uploads {
+        /// An ONNX model of yours; its id in the request is `upload:<sha256 of the file>`.
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// The model's description (a manifest entry, as the page's form exports it);
+        /// without it, the description inspection suggests.
+        #[arg(long, requires = "model")]
+        config: Option<PathBuf>,
+        /// An image of yours (repeatable), named `upload:<sha256 of the file>`.
+        #[arg(long = "image")]
+        images: Vec<PathBuf>,
+    }
+
+    #[derive(clap::Args)]
+    struct AuditArgs {
+        /// An ONNX file, or the manifest id of a shipped model.
+        model: String,
+        /// The model's description (sidecar JSON in the form of a manifest entry).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// A folder of PNG/JPEG images to measure on (default: the bundled digits for
+        /// one-channel inputs, the bundled photos for colour ones).
+        #[arg(long)]
+        images: Option<PathBuf>,
+        /// Also write the report as JSON here.
+        #[arg(long)]
+        json: Option<PathBuf>,
+        #[arg(long, default_value = "crop")]
+        mode: String,
+        #[arg(long, default_value_t = 8)]
+        range: i64,
+        #[arg(long, default_value_t = 5)]
+        pairs: usize,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
     }
 
     #[derive(clap::Args)]
@@ -99,7 +148,12 @@ mod cli {
     pub fn run() -> ExitCode {
         let result = match Cli::parse().command {
             Command::GenData(args) => gen_data(&args),
-            Command::Experiment { name, options } => experiment(&name, &options),
+            Command::Experiment {
+                name,
+                options,
+                uploads,
+            } => experiment(&name, &options, &uploads),
+            Command::Audit(args) => audit(&args),
             Command::Bench(args) => bench(&args),
             Command::Generate => generate(),
         };
@@ -112,19 +166,116 @@ mod cli {
         }
     }
 
-    fn experiment(name: &str, options: &str) -> Result<()> {
+    fn root() -> &'static Path {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+    }
+
+    fn read(path: &Path) -> Result<Vec<u8>> {
+        std::fs::read(path).map_err(|e| err!("cannot read {}: {e}", path.display()))
+    }
+
+    /// Store a file of the user's under the key the page gives it.
+    fn upload(assets: &Assets, bytes: Vec<u8>) -> String {
+        let hash: String = Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let key = format!("{}{hash}", lab::UPLOAD);
+        assets.put(&key, bytes);
+        key
+    }
+
+    /// Store the user's model and its description; answers the model's id.
+    fn upload_model(assets: &Assets, model: &Path, config: Option<&Path>) -> Result<String> {
+        let id = upload(assets, read(model)?);
+        let config = config.ok_or_else(|| err!("describe your model with --config (a manifest entry: input shape, mean, std, output)"))?;
+        assets.put(&lab::description_key(&id), read(config)?);
+        Ok(id)
+    }
+
+    fn experiment(name: &str, options: &str, uploads: &Uploads) -> Result<()> {
         let options =
             serde_json::from_str(options).map_err(|e| err!("options are not JSON: {e}"))?;
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let result = shiftlab::lab::run_from_disk(root, name, options)?;
-        println!("{result}");
+        let assets = Assets::open(root())?;
+        if let Some(model) = &uploads.model {
+            upload_model(&assets, model, uploads.config.as_deref())?;
+        }
+        for image in &uploads.images {
+            upload(&assets, read(image)?);
+        }
+        println!("{}", run_loaded(&assets, name, options)?);
         Ok(())
     }
 
+    fn run_loaded(assets: &Assets, name: &str, request: Value) -> Result<Value> {
+        let missing = lab::lab(name)?.missing_assets(&request, assets)?;
+        assets.load_from(root(), &missing)?;
+        let terminal = std::io::stderr().is_terminal();
+        lab::run(name, request, assets, |done, total| {
+            if terminal {
+                eprint!("\r{done}/{total} steps");
+                if done == total {
+                    eprintln!();
+                }
+            }
+        })
+    }
+
+    fn audit(args: &AuditArgs) -> Result<()> {
+        let assets = Assets::open(root())?;
+        let path = Path::new(&args.model);
+        let id = if path.is_file() {
+            upload_model(&assets, path, args.config.as_deref())?
+        } else {
+            assets.entry(&args.model)?.id
+        };
+        let channels = assets.entry(&id)?.inputs[0].spec.shape[0];
+        let images = match &args.images {
+            Some(dir) => image_files(dir)?
+                .into_iter()
+                .map(|f| Ok(upload(&assets, read(&f)?)))
+                .collect::<Result<Vec<_>>>()?,
+            None if channels == 1 => (0..10)
+                .map(|k| format!("models/samples/digit-{k}.png"))
+                .collect(),
+            None => shiftlab::labs::audit::READOUT_PHOTOS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        };
+        let request = serde_json::json!({
+            "model": id, "images": images, "mode": args.mode,
+            "range": args.range, "pairs": args.pairs, "seed": args.seed,
+        });
+        let report = run_loaded(&assets, "audit", request)?;
+        print!("{}", shiftlab::labs::audit::as_text(&report));
+        if let Some(out) = &args.json {
+            std::fs::write(out, serde_json::to_string_pretty(&report).expect("JSON"))
+                .map_err(|e| err!("cannot write {}: {e}", out.display()))?;
+        }
+        Ok(())
+    }
+
+    /// The PNG and JPEG files of `dir`, by name.
+    fn image_files(dir: &Path) -> Result<Vec<PathBuf>> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| err!("cannot read {}: {e}", dir.display()))?
+            .filter_map(|e| Some(e.ok()?.path()))
+            .filter(|p| {
+                let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
+                ["png", "jpg", "jpeg"].contains(&ext.to_ascii_lowercase().as_str())
+            })
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(err!("{} holds no PNG or JPEG image", dir.display()));
+        }
+        Ok(files)
+    }
+
     fn generate() -> Result<()> {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         for (path, contents) in shiftlab::lab::GENERATED {
-            let path = root.join(path);
+            let path = root().join(path);
             std::fs::create_dir_all(path.parent().expect("a folder"))
                 .and_then(|()| std::fs::write(&path, contents()))
                 .map_err(|e| err!("cannot write {}: {e}", path.display()))?;
@@ -135,9 +286,8 @@ mod cli {
 
     /// The `benchmark` lab on every chosen model (all of the manifest's by default).
     fn bench(args: &Bench) -> Result<()> {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let models = if args.models.is_empty() {
-            let assets = shiftlab::lab::Assets::open(root)?;
+            let assets = Assets::open(root())?;
             assets
                 .manifest()
                 .models
@@ -155,7 +305,7 @@ mod cli {
         });
         println!(
             "{}",
-            shiftlab::lab::run_from_disk(root, "benchmark", request)?
+            shiftlab::lab::run_from_disk(root(), "benchmark", request)?
         );
         Ok(())
     }

@@ -96,6 +96,12 @@ impl ModelEntry {
             .ok_or_else(|| err!("{} has no layer \"{name}\"", self.id))
     }
 
+    /// Whether the output is class probabilities already (the model ends in a
+    /// softmax), so that no one applies a second softmax.
+    pub fn outputs_probabilities(&self) -> bool {
+        self.output.kind == "probabilities"
+    }
+
     /// A headline metric as a number.
     pub fn metric(&self, name: &str) -> Result<f64> {
         self.metrics

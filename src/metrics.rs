@@ -22,6 +22,16 @@ pub fn top1(scores: &[f32]) -> Result<usize> {
         .ok_or_else(|| err!("no scores to take the top-1 of"))
 }
 
+/// Class probabilities from a classifier's scores: a softmax, unless the model
+/// ends in one already (`probabilities`), since a second softmax flattens them.
+pub fn class_probabilities(scores: &[f32], probabilities: bool) -> Vec<f32> {
+    if probabilities {
+        scores.to_vec()
+    } else {
+        softmax(scores)
+    }
+}
+
 /// Probabilities from logits, computed after subtracting the maximum so large logits do not overflow.
 pub fn softmax(logits: &[f32]) -> Vec<f32> {
     let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);

@@ -7,8 +7,8 @@ use shiftlab::held_out::held_out_images;
 use shiftlab::imaging::{Image, prepare, prepare_scaled};
 use shiftlab::lab::{self, Assets};
 use shiftlab::labs::sweep::{
-    Direction, MetricOptions, SweepSpec, Transform, metric_sums, run_transforms, set_metrics,
-    summarise, transforms,
+    Direction, MetricOptions, SweepSpec, Transform, Varied, metric_sums, run_transforms,
+    set_metrics, summarise, transforms,
 };
 use shiftlab::library::Library;
 use shiftlab::shift::ShiftMode;
@@ -134,7 +134,15 @@ fn a_sweep_job_equals_one_run_of_every_input() {
     let (entry, model) = lib.model("digits-maxpool").unwrap();
     let img = lib.image("models/samples/digit-3.png").unwrap();
     let ts = transforms(&spec(Direction::Grid, 2)).unwrap();
-    let batch = run_transforms(&model, &img, &entry.inputs[0].spec, ShiftMode::Crop, &ts).unwrap();
+    let batch = run_transforms(
+        &model,
+        &img,
+        &entry.inputs[0].spec,
+        ShiftMode::Crop,
+        &ts,
+        false,
+    )
+    .unwrap();
     let summary = summarise(&ts, &batch.probs, Direction::Grid).unwrap();
     let out = run(json!({
         "job": "sweep", "model": "digits-maxpool", "image": "models/samples/digit-3.png",
@@ -238,10 +246,10 @@ fn crop_metrics(entry: &shiftlab::manifest::ModelEntry) -> MetricOptions {
     MetricOptions {
         input: entry.inputs[0].spec.clone(),
         mode: ShiftMode::Crop,
-        range: 6,
+        varied: Varied::Shift { range: 6, steps: 8 },
         pairs: 4,
         seed: 7,
-        steps: 8,
+        probabilities: false,
     }
 }
 
@@ -272,4 +280,30 @@ fn each_image_draws_its_own_shifts_whatever_the_batch() {
     assert_eq!(whole.images, parts.images);
     assert!((whole.consistency - parts.consistency).abs() < 1e-9);
     assert!((whole.mac - parts.mac).abs() < 1e-9);
+}
+
+/// Scale metrics: pairs and the sequence come from the scale grid, and a grid of
+/// one scale twice is perfectly consistent.
+#[test]
+fn scale_metrics_vary_the_scale() {
+    let request = |min: f64, max: f64| {
+        json!({
+            "job": "metrics", "model": "digits-maxpool", "vary": "scale", "count": 20,
+            "mode": "black", "range": 0, "pairs": 5, "seed": 1, "steps": 1,
+            "scaleMin": min, "scaleMax": max, "scaleSteps": 5,
+        })
+    };
+    let wide = run(request(0.5, 2.0));
+    let narrow = run(request(0.95, 1.05));
+    for m in [&wide, &narrow] {
+        let c = m["consistency"].as_f64().unwrap();
+        assert!((0.0..=100.0).contains(&c));
+        assert_eq!(m["images"], 20);
+    }
+    // Halving and doubling a digit changes more predictions than ±5 %.
+    assert!(
+        wide["consistency"].as_f64() < narrow["consistency"].as_f64(),
+        "{wide} vs {narrow}"
+    );
+    assert!(wide["mac"].as_f64() > narrow["mac"].as_f64());
 }

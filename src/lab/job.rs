@@ -161,6 +161,72 @@ where
     })
 }
 
+/// One part of a [`sections`] job: its result, or why it could not be computed.
+pub type SectionResult = std::result::Result<Value, String>;
+
+struct Sections<R> {
+    parts: Vec<std::result::Result<Box<dyn Job>, String>>,
+    /// The first step of each part, and one past the last step of the job.
+    starts: Vec<usize>,
+    finish: R,
+}
+
+impl<T, R> Job for Sections<R>
+where
+    T: Serialize + 'static,
+    R: FnOnce(Vec<SectionResult>) -> Result<T>,
+{
+    fn total(&self) -> usize {
+        *self.starts.last().expect("a start per part and an end")
+    }
+
+    fn step(&mut self, index: usize) -> Result<()> {
+        let part = self.starts.partition_point(|&s| s <= index) - 1;
+        if let Ok(job) = &mut self.parts[part] {
+            // A part that fails is reported in the result; the other parts go on.
+            if let Err(e) = job.step(index - self.starts[part]) {
+                self.parts[part] = Err(e.to_string());
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>) -> Result<Output> {
+        let Sections { parts, finish, .. } = *self;
+        let results = parts
+            .into_iter()
+            .map(|part| {
+                let output = part?.finish().map_err(|e| e.to_string())?;
+                serde_json::to_value(&*output).map_err(|e| e.to_string())
+            })
+            .collect();
+        Ok(Box::new(finish(results)?))
+    }
+}
+
+/// A job made of other jobs run one after the other (their steps in turn, so
+/// progress and cancel work across them); `finish` gets each part's result as
+/// JSON, or the message of the error that stopped it (a part whose planning
+/// failed is given as that error), so one part that cannot apply spoils no other.
+pub fn sections<T>(
+    parts: Vec<std::result::Result<Box<dyn Job>, String>>,
+    finish: impl FnOnce(Vec<SectionResult>) -> Result<T> + 'static,
+) -> Box<dyn Job>
+where
+    T: Serialize + 'static,
+{
+    let mut starts = vec![0];
+    for part in &parts {
+        let steps = part.as_ref().map_or(1, |job| job.total());
+        starts.push(starts.last().expect("a start") + steps);
+    }
+    Box::new(Sections {
+        parts,
+        starts,
+        finish,
+    })
+}
+
 /// A job of one step: quick computations answer through the same protocol.
 pub fn once<T, F>(compute: F) -> Box<dyn Job>
 where
@@ -205,5 +271,29 @@ mod tests {
         assert_eq!(single, merged);
         assert!(sum_of_squares(3).finish_with(vec![]).is_err());
         assert!(!once(|| Ok(1)).poolable());
+    }
+
+    #[test]
+    fn sections_run_in_turn_and_a_failing_part_spoils_no_other() {
+        let failing = steps(
+            2,
+            (),
+            |_, i| if i == 1 { Err(err!("boom")) } else { Ok(()) },
+            |_| Ok(0),
+        );
+        let parts = vec![
+            Ok(sum_of_squares(3)),
+            Err("cannot apply".into()),
+            Ok(failing),
+        ];
+        let mut job = sections(parts, |results: Vec<SectionResult>| Ok(results));
+        assert_eq!(job.total(), 3 + 1 + 2);
+        for i in 0..job.total() {
+            job.step(i).unwrap();
+        }
+        let out = serde_json::to_value(&*job.finish().unwrap()).unwrap();
+        assert!((out[0]["Ok"].as_f64().unwrap() - (0.01 + 1.21 + 4.41)).abs() < 1e-5);
+        assert_eq!(out[1]["Err"], "cannot apply");
+        assert_eq!(out[2]["Err"], "boom");
     }
 }

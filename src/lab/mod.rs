@@ -11,7 +11,7 @@ mod settings;
 mod typescript;
 
 pub use assets::{Assets, LoadedModel, MANIFEST, UPLOAD, description_key, is_upload};
-pub use job::{Job, Output, map_reduce, once, steps};
+pub use job::{Job, Output, SectionResult, map_reduce, once, sections, steps};
 pub use settings::{Choice, Setting, SettingKind};
 pub use typescript::{Declarations, typescript};
 
@@ -72,9 +72,14 @@ impl Lab {
         }
     }
 
+    /// The asset keys `request` reads.
+    pub fn assets(&self, request: &Value, assets: &Assets) -> Result<Vec<String>> {
+        (self.needs)(request, assets)
+    }
+
     /// The asset keys `request` reads that `assets` does not hold yet.
     pub fn missing_assets(&self, request: &Value, assets: &Assets) -> Result<Vec<String>> {
-        let mut keys = (self.needs)(request, assets)?;
+        let mut keys = self.assets(request, assets)?;
         keys.retain(|k| !assets.has(k));
         keys.sort();
         keys.dedup();

@@ -234,15 +234,24 @@ pub const MAX_COUNT: i64 = 256;
 
 pub struct Layers;
 
-/// The distance grids of every probe layer of each model, over the first
-/// `count` held-out images of each.
+/// The distance grids of every probe layer of each model (or of the probes
+/// named in `layers`), over the first `count` held-out images of each, or over
+/// the first `count` of `images` when given.
 #[derive(Debug, Clone, Deserialize, Serialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[ts(rename = "LayersRequest")]
 pub struct Request {
-    /// Manifest ids of models with probes and a held-out set (the page sends A and B).
+    /// Model ids (the page sends A and B); without `images`, each needs a held-out set.
     pub models: Vec<String>,
     pub count: usize,
+    /// Asset keys of the images to average over instead of the held-out sets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub images: Option<Vec<String>>,
+    /// Display names of the probes to measure (every probe when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub layers: Option<Vec<String>>,
 }
 
 /// One model's grids, as numbers and as pictures.
@@ -284,8 +293,11 @@ impl Experiment for Layers {
         let mut keys = Vec::new();
         for id in &request.models {
             keys.push(assets.model_key(id)?);
-            keys.push(held_out_set(&assets.entry(id)?)?.key);
+            if request.images.is_none() {
+                keys.push(held_out_set(&assets.entry(id)?)?.key);
+            }
         }
+        keys.extend(request.images.iter().flatten().cloned());
         Ok(keys)
     }
 
@@ -309,12 +321,24 @@ impl Experiment for Layers {
         let mut batches = Vec::new();
         for (m, id) in request.models.iter().enumerate() {
             let loaded = assets.model(id)?;
-            let opts = LayerwiseOptions::of_entry(&loaded.entry);
+            let mut opts = LayerwiseOptions::of_entry(&loaded.entry);
+            if let Some(names) = &request.layers {
+                for name in names {
+                    loaded.entry.probe(name)?;
+                }
+                opts.layers.retain(|l| names.contains(&l.name));
+            }
             opts.period()?;
-            let mut images = held_out_images(assets, id)?;
+            let mut images = match &request.images {
+                Some(keys) => keys
+                    .iter()
+                    .map(|k| Ok((*assets.image(k)?).clone()))
+                    .collect::<Result<Vec<_>>>()?,
+                None => held_out_images(assets, id)?,
+            };
             if images.len() < request.count {
                 return Err(err!(
-                    "{id} has {} held-out images, not {}",
+                    "{id} is measured on {} images, not {}",
                     images.len(),
                     request.count
                 ));

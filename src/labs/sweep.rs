@@ -154,6 +154,7 @@ pub fn run_transforms(
     spec: &InputSpec,
     mode: ShiftMode,
     ts: &[Transform],
+    probabilities: bool,
 ) -> Result<SweepBatch> {
     if ts.is_empty() {
         return Err(err!("a sweep needs at least one input"));
@@ -167,7 +168,7 @@ pub fn run_transforms(
     let run = model.run(&[&batch.data], ts.len())?;
     Ok(SweepBatch {
         probs: (0..ts.len())
-            .map(|i| metrics::softmax(&run.output.item(i).data))
+            .map(|i| metrics::class_probabilities(&run.output.item(i).data, probabilities))
             .collect(),
         previews: prepared.into_iter().map(|p| p.preview).collect(),
     })
@@ -227,20 +228,86 @@ pub fn summarise(
 }
 
 /// The metric protocols. Consistency (Zhang 2019): for each image, `pairs`
-/// pairs of shifts with dx, dy uniform in [−range, range], % with equal top-1.
-/// P(top-1 change) and MAC (Azulay & Weiss 2019): over the diagonal shifts
-/// (0,0), (1,1) … (steps,steps), the fraction of consecutive pairs whose top-1
-/// differs, and the mean |Δp| of the class that is top-1 at (0,0).
+/// pairs of inputs, % with equal top-1. P(top-1 change) and MAC (Azulay & Weiss
+/// 2019): along a sequence of inputs, the fraction of consecutive pairs whose
+/// top-1 differs, and the mean |Δp| of the class that is top-1 at the first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MetricOptions {
     #[serde(flatten)]
     pub input: InputSpec,
     pub mode: ShiftMode,
-    pub range: i32,
+    #[serde(flatten)]
+    pub varied: Varied,
     pub pairs: usize,
     pub seed: u64,
-    pub steps: usize,
+    /// The model's output is already probabilities (it ends in a softmax).
+    #[serde(default)]
+    pub probabilities: bool,
+}
+
+/// What the metrics vary, and over which inputs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "vary", rename_all = "camelCase")]
+pub enum Varied {
+    /// Pairs of shifts with dx, dy uniform in ±`range`; the sequence is the
+    /// diagonal (0,0), (1,1) … (`steps`,`steps`).
+    Shift { range: i32, steps: usize },
+    /// Pairs of scales drawn uniformly from `scales`; the sequence is `scales`.
+    Scale { scales: Vec<f32> },
+}
+
+impl Varied {
+    fn check(&self) -> Result<()> {
+        match self {
+            Varied::Shift { range, steps } => {
+                if *steps == 0 {
+                    return Err(err!("the metrics need at least one diagonal step"));
+                }
+                if !(0..=MAX_RANGE as i32).contains(range) {
+                    return Err(err!(
+                        "the consistency range must be from 0 to {MAX_RANGE}, got {range}"
+                    ));
+                }
+            }
+            Varied::Scale { scales } => {
+                let (lo, hi) = SCALE_LIMITS;
+                if scales.len() < 2 || scales.iter().any(|s| !(lo..=hi).contains(s)) {
+                    return Err(err!(
+                        "the scale metrics need at least two scales from {lo} to {hi}"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Image `index`'s pairs (drawn from stream `index` of `seed`) and its sequence.
+    fn inputs(&self, pairs: usize, seed: u64, index: usize) -> Result<Vec<Transform>> {
+        let mut rng = Rng::with_stream(seed, index as u64);
+        let mut out = Vec::new();
+        match self {
+            Varied::Shift { range, steps } => {
+                for ((ax, ay), (bx, by)) in
+                    metrics::random_shift_pairs(&mut rng, pairs, -range, *range)?
+                {
+                    out.push(Transform::Shift { dx: ax.into(), dy: ay.into() });
+                    out.push(Transform::Shift { dx: bx.into(), dy: by.into() });
+                }
+                out.extend((0..=*steps as i64).map(|d| Transform::Shift { dx: d, dy: d }));
+            }
+            Varied::Scale { scales } => {
+                let mut scale = || Transform::Scale {
+                    scale: scales[rng.below(scales.len() as u32) as usize],
+                };
+                for _ in 0..2 * pairs {
+                    out.push(scale());
+                }
+                out.extend(scales.iter().map(|&scale| Transform::Scale { scale }));
+            }
+        }
+        Ok(out)
+    }
 }
 
 /// Sums over images, so a long evaluation can run in batches and be merged:
@@ -294,38 +361,28 @@ pub fn metric_sums(
     first_index: usize,
     opts: &MetricOptions,
 ) -> Result<MetricSums> {
-    if opts.pairs == 0 || opts.steps == 0 {
-        return Err(err!("the metrics need at least one pair and one step"));
+    if opts.pairs == 0 {
+        return Err(err!("the metrics need at least one pair"));
     }
-    if !(0..=MAX_RANGE as i32).contains(&opts.range) {
-        return Err(err!(
-            "the consistency range must be from 0 to {MAX_RANGE}, got {}",
-            opts.range
-        ));
-    }
-    let per_image = 2 * opts.pairs + opts.steps + 1;
-    let mut shifts_of = Vec::with_capacity(images.len());
-    let mut tensors = Vec::with_capacity(images.len() * per_image);
+    opts.varied.check()?;
+    let mut tensors = Vec::new();
+    let mut per_image = 0;
     for (i, img) in images.iter().enumerate() {
-        let mut rng = Rng::with_stream(opts.seed, (first_index + i) as u64);
-        let pairs = metrics::random_shift_pairs(&mut rng, opts.pairs, -opts.range, opts.range)?;
-        let mut shifts: Vec<(i64, i64)> = Vec::with_capacity(per_image);
-        for ((ax, ay), (bx, by)) in pairs {
-            shifts.push((ax.into(), ay.into()));
-            shifts.push((bx.into(), by.into()));
+        let inputs = opts.varied.inputs(opts.pairs, opts.seed, first_index + i)?;
+        per_image = inputs.len();
+        for t in inputs {
+            tensors.push(transform_input(img, &opts.input, t, opts.mode)?.tensor);
         }
-        shifts.extend((0..=opts.steps as i64).map(|d| (d, d)));
-        for &(dx, dy) in &shifts {
-            tensors.push(prepare(img, &opts.input, dx, dy, opts.mode)?.tensor);
-        }
-        shifts_of.push(shifts);
     }
     let batch = Tensor::stack(&tensors)?;
     let run = model.run(&[&batch.data], tensors.len())?;
     let mut sums = MetricSums::default();
     for i in 0..images.len() {
         let probs: Vec<Vec<f32>> = (0..per_image)
-            .map(|j| metrics::softmax(&run.output.item(i * per_image + j).data))
+            .map(|j| {
+                let scores = &run.output.item(i * per_image + j).data;
+                metrics::class_probabilities(scores, opts.probabilities)
+            })
             .collect();
         let top1 = probs
             .iter()
@@ -335,11 +392,11 @@ pub fn metric_sums(
             .chunks_exact(2)
             .map(|c| (c[0], c[1]))
             .collect();
-        let diagonal = 2 * opts.pairs..per_image;
+        let sequence = 2 * opts.pairs..per_image;
         sums.images += 1;
         sums.consistency += f64::from(metrics::consistency(&pairs)?);
-        sums.p_change += f64::from(metrics::p_top1_change(&top1[diagonal.clone()])?);
-        sums.mac += f64::from(metrics::mean_absolute_change(&probs[diagonal])?);
+        sums.p_change += f64::from(metrics::p_top1_change(&top1[sequence.clone()])?);
+        sums.mac += f64::from(metrics::mean_absolute_change(&probs[sequence])?);
     }
     Ok(sums)
 }
@@ -425,16 +482,23 @@ pub struct SweepRequest {
 /// shift-compensated difference.
 pub type StepRequest = Comparison;
 
-/// The invariance metrics of one image (`image`) or of the first `count` of the
-/// model's held-out images (all of them without `count`).
+/// The invariance metrics over shifts or scales, of one image (`image`), of
+/// several (`images`), or of the first `count` of the model's held-out images
+/// (all of them when none of the three is given).
 #[derive(Debug, Clone, Deserialize, Serialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[ts(rename = "SweepMetricsRequest")]
 pub struct MetricsRequest {
     pub model: String,
+    #[serde(default)]
+    #[ts(as = "Option<Vary>", optional)]
+    pub vary: Vary,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub image: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub images: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub count: Option<usize>,
@@ -443,8 +507,28 @@ pub struct MetricsRequest {
     pub range: i32,
     pub pairs: usize,
     pub seed: u64,
-    /// Diagonal steps of P(top-1 change) and MAC.
+    /// Diagonal steps of P(top-1 change) and MAC (shift metrics).
     pub steps: usize,
+    /// The scales of the scale metrics: `scaleSteps` even steps from min to max.
+    #[serde(default = "default_scale_min")]
+    #[ts(as = "Option<f32>", optional)]
+    pub scale_min: f32,
+    #[serde(default = "default_scale_max")]
+    #[ts(as = "Option<f32>", optional)]
+    pub scale_max: f32,
+    #[serde(default = "default_scale_steps")]
+    #[ts(as = "Option<usize>", optional)]
+    pub scale_steps: usize,
+}
+
+/// What the invariance metrics vary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(rename = "SweepVary")]
+pub enum Vary {
+    #[default]
+    Shift,
+    Scale,
 }
 
 /// A whole sweep: its inputs, the model's input at each, the summary and, for a
@@ -525,13 +609,14 @@ impl Experiment for Sweep {
         Ok(match request {
             Request::Sweep(r) => vec![assets.model_key(&r.model)?, r.image.clone()],
             Request::Step(r) => vec![assets.model_key(&r.model)?, r.image.clone()],
-            Request::Metrics(r) => vec![
-                assets.model_key(&r.model)?,
-                match &r.image {
-                    Some(image) => image.clone(),
-                    None => held_out_set(&assets.entry(&r.model)?)?.key,
-                },
-            ],
+            Request::Metrics(r) => {
+                let mut keys = vec![assets.model_key(&r.model)?];
+                match (&r.image, &r.images) {
+                    (None, None) => keys.push(held_out_set(&assets.entry(&r.model)?)?.key),
+                    (image, images) => keys.extend(image.iter().chain(images.iter().flatten()).cloned()),
+                }
+                keys
+            }
         })
     }
 
@@ -575,6 +660,7 @@ fn plan_sweep(r: SweepRequest, assets: &Assets) -> Result<Box<dyn Job>> {
                 &loaded.entry.inputs[0].spec,
                 r.mode,
                 &ts[b * SWEEP_BATCH..end],
+                loaded.entry.outputs_probabilities(),
             )?;
             probs.extend(batch.probs);
             previews.extend(batch.previews);
@@ -636,16 +722,23 @@ fn plan_step(r: StepRequest, assets: &Assets) -> Result<Box<dyn Job>> {
 }
 
 fn plan_metrics(r: MetricsRequest, assets: &Assets) -> Result<Box<dyn Job>> {
-    let pairs_max = if r.image.is_some() { IMAGE_PAIRS as i64 } else { PAIRS.1 };
+    let single = r.image.is_some() || r.images.as_ref().is_some_and(|v| v.len() == 1);
+    let pairs_max = if single { IMAGE_PAIRS as i64 } else { PAIRS.1 };
     check("pairs", r.pairs as i64, (PAIRS.0, pairs_max))?;
     check("range", r.range.into(), (0, MAX_RANGE))?;
     check("seed", r.seed.min(i64::MAX as u64) as i64, (0, MAX_SEED))?;
     check("steps", r.steps as i64, (1, MAX_RANGE))?;
     let loaded = assets.model(&r.model)?;
-    let images: Rc<[Image]> = match (&r.image, r.count) {
-        (Some(key), None) => Rc::from([(*assets.image(key)?).clone()]),
-        (Some(_), Some(_)) => return Err(err!("name an image or a count of held-out images, not both")),
-        (None, count) => {
+    let load = |keys: &[String]| -> Result<Vec<Image>> {
+        keys.iter().map(|k| Ok((*assets.image(k)?).clone())).collect()
+    };
+    let images: Rc<[Image]> = match (&r.image, &r.images, r.count) {
+        (Some(key), None, None) => load(std::slice::from_ref(key))?.into(),
+        (None, Some(keys), None) => {
+            check("images", keys.len() as i64, (1, MAX_COUNT))?;
+            load(keys)?.into()
+        }
+        (None, None, count) => {
             let mut all = held_out_images(assets, &r.model)?;
             if let Some(n) = count {
                 check("count", n as i64, (1, MAX_COUNT))?;
@@ -653,14 +746,35 @@ fn plan_metrics(r: MetricsRequest, assets: &Assets) -> Result<Box<dyn Job>> {
             }
             all.into()
         }
+        _ => return Err(err!("name an image, a list of images or a count of held-out images, not several")),
+    };
+    let varied = match r.vary {
+        Vary::Shift => Varied::Shift { range: r.range, steps: r.steps },
+        Vary::Scale => {
+            let spec = SweepSpec {
+                direction: Direction::Scale,
+                range: 0,
+                scale_min: r.scale_min,
+                scale_max: r.scale_max,
+                scale_steps: r.scale_steps,
+            };
+            let scales = transforms(&spec)?
+                .into_iter()
+                .filter_map(|t| match t {
+                    Transform::Scale { scale } => Some(scale),
+                    Transform::Shift { .. } => None,
+                })
+                .collect();
+            Varied::Scale { scales }
+        }
     };
     let opts = MetricOptions {
         input: loaded.entry.inputs[0].spec.clone(),
         mode: r.mode,
-        range: r.range,
+        varied,
         pairs: r.pairs,
         seed: r.seed,
-        steps: r.steps,
+        probabilities: loaded.entry.outputs_probabilities(),
     };
     // One step per batch of METRIC_BATCH images, summed in the order of `set_metrics`.
     let batches = images.len().div_ceil(METRIC_BATCH);

@@ -2,6 +2,61 @@
 
 /** @type {Record<string, import('./types').Setting[]>} */
 export const SETTINGS = {
+  "audit": [
+    {
+      "default": null,
+      "label": "Model",
+      "name": "model",
+      "type": "dynamic"
+    },
+    {
+      "choices": [
+        {
+          "label": "Black",
+          "title": "Paste the image on a black canvas: what leaves the frame is lost, black comes in",
+          "value": "black"
+        },
+        {
+          "label": "Circular",
+          "title": "Wrap around: what leaves on one side comes back on the other",
+          "value": "circular"
+        },
+        {
+          "label": "Crop",
+          "title": "Move a crop window over a larger image: new content comes in from outside the view",
+          "value": "crop"
+        }
+      ],
+      "default": "crop",
+      "label": "Shift mode",
+      "name": "mode",
+      "type": "enum"
+    },
+    {
+      "default": 8,
+      "label": "consistency shifts ±px",
+      "max": 12,
+      "min": 1,
+      "name": "range",
+      "type": "int"
+    },
+    {
+      "default": 5,
+      "label": "pairs per image",
+      "max": 20,
+      "min": 1,
+      "name": "pairs",
+      "type": "int"
+    },
+    {
+      "default": 0,
+      "label": "seed",
+      "max": 9999,
+      "min": 0,
+      "name": "seed",
+      "type": "int"
+    }
+  ],
   "benchmark": [
     {
       "default": 8,

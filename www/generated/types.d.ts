@@ -1,5 +1,43 @@
 // Generated from the Rust types by `shiftlab generate`; do not edit (a test checks it).
 
+export type AuditBorder = { width: number, 
+/**
+ * % of images whose top-1 is the one without a frame.
+ */
+agreement: number, 
+/**
+ * Mean probability of the top-1 class without a frame.
+ */
+probability: number, };
+
+export type AuditInvariance = { images: number, consistency: number, pTop1Change: number, mac: number, };
+
+export type AuditLayer = { name: string, stride: number, mean: number, };
+
+export type AuditReadout = { target: string, layer: string, spc: number, mae: number, };
+
+export type AuditReport = { model: string, 
+/**
+ * `[c, h, w]` of the model's input.
+ */
+input: Array<number>, images: number, mode: ShiftMode, range: number, shift: AuditSection<AuditInvariance>, scale: AuditSection<AuditInvariance>, layers: AuditSection<Array<AuditLayer>>, position: AuditSection<Array<AuditReadout>>, border: AuditSection<Array<AuditBorder>>, };
+
+export type AuditRequest = { 
+/**
+ * A manifest id or a user's model (`upload:<sha256>`).
+ */
+model: string, 
+/**
+ * Asset keys of the images to measure on.
+ */
+images: Array<string>, mode: ShiftMode, 
+/**
+ * Consistency shifts are uniform in ±range.
+ */
+range: number, pairs: number, seed: number, };
+
+export type AuditSection<T> = { "status": "measured", value: T, } | { "status": "skipped", reason: string, };
+
 export type BenchmarkRequest = { 
 /**
  * Manifest ids of the models to time, in this order.
@@ -200,9 +238,17 @@ maps: Array<Heatmap>, images: number, period: number, layers: Array<LayersGrid>,
 
 export type LayersRequest = { 
 /**
- * Manifest ids of models with probes and a held-out set (the page sends A and B).
+ * Model ids (the page sends A and B); without `images`, each needs a held-out set.
  */
-models: Array<string>, count: number, };
+models: Array<string>, count: number, 
+/**
+ * Asset keys of the images to average over instead of the held-out sets.
+ */
+images?: Array<string>, 
+/**
+ * Display names of the probes to measure (every probe when absent).
+ */
+layers?: Array<string>, };
 
 export type LayersResult = { models: Array<LayersModel>, 
 /**
@@ -467,15 +513,19 @@ export type SweepDirection = "horizontal" | "vertical" | "diagonal" | "grid" | "
 
 export type SweepMetrics = { images: number, consistency: number, pTop1Change: number, mac: number, };
 
-export type SweepMetricsRequest = { model: string, image?: string, count?: number, mode: ShiftMode, 
+export type SweepMetricsRequest = { model: string, vary?: SweepVary, image?: string, images?: Array<string>, count?: number, mode: ShiftMode, 
 /**
  * Consistency shifts are uniform in ±range.
  */
 range: number, pairs: number, seed: number, 
 /**
- * Diagonal steps of P(top-1 change) and MAC.
+ * Diagonal steps of P(top-1 change) and MAC (shift metrics).
  */
-steps: number, };
+steps: number, 
+/**
+ * The scales of the scale metrics: `scaleSteps` even steps from min to max.
+ */
+scaleMin?: number, scaleMax?: number, scaleSteps?: number, };
 
 export type SweepRequest = { "job": "sweep" } & SweepCurveRequest | { "job": "step" } & Comparison | { "job": "metrics" } & SweepMetricsRequest;
 
@@ -512,6 +562,8 @@ differsFromReference: number,
 pChangeAlong: number | null, };
 
 export type SweepTransform = { "kind": "shift", dx: number, dy: number, } | { "kind": "scale", scale: number, };
+
+export type SweepVary = "shift" | "scale";
 
 export type TrackerPeak = { row: number, col: number, dx: number, dy: number, value: number, };
 

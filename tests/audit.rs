@@ -1,0 +1,135 @@
+//! The audit natively: its parts are the labs' own numbers, a user's model (an
+//! upload with its description) audits exactly as the same shipped model, and a
+//! part that cannot apply says why without spoiling the rest.
+#![cfg(not(target_arch = "wasm32"))]
+
+use serde_json::{Value, json};
+use shiftlab::lab::{self, Assets};
+use std::path::Path;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn digits() -> Vec<String> {
+    (0..10)
+        .map(|k| format!("models/samples/digit-{k}.png"))
+        .collect()
+}
+
+fn run(assets: &Assets, lab_id: &str, request: Value) -> Value {
+    let missing = lab::lab(lab_id)
+        .unwrap()
+        .missing_assets(&request, assets)
+        .unwrap();
+    assets.load_from(root(), &missing).unwrap();
+    lab::run(lab_id, request, assets, |_, _| {}).unwrap()
+}
+
+fn audit_request(model: &str) -> Value {
+    json!({"model": model, "images": digits(), "mode": "crop", "range": 6, "pairs": 4, "seed": 3})
+}
+
+#[test]
+fn the_audit_reports_the_sweep_labs_own_metrics() {
+    let assets = Assets::open(root()).unwrap();
+    let report = run(&assets, "audit", audit_request("digits-maxpool"));
+    let sweep = |vary: &str| {
+        run(
+            &assets,
+            "sweep",
+            json!({"job": "metrics", "model": "digits-maxpool", "vary": vary, "images": digits(),
+                   "mode": "crop", "range": 6, "pairs": 4, "seed": 3, "steps": 8,
+                   "scaleMin": 0.8, "scaleMax": 1.2, "scaleSteps": 9}),
+        )
+    };
+    assert_eq!(report["shift"]["status"], "measured");
+    assert_eq!(report["shift"]["value"], sweep("shift"));
+    assert_eq!(report["scale"]["value"], sweep("scale"));
+    // Shift and scale are different measurements, not one number twice.
+    assert_ne!(report["shift"]["value"], report["scale"]["value"]);
+    for part in ["layers", "position", "border"] {
+        assert_eq!(
+            report[part]["status"], "measured",
+            "{part}: {}",
+            report[part]
+        );
+    }
+    let layers = report["layers"]["value"].as_array().unwrap();
+    assert!(layers.iter().all(|l| l["stride"].as_u64().unwrap() <= 8));
+    // The first layer (a stride-1 convolution) is nearly equivariant; pooled layers are not.
+    let first = layers[0]["mean"].as_f64().unwrap();
+    let last = layers.last().unwrap()["mean"].as_f64().unwrap();
+    assert!(first < last / 5.0, "{first} vs {last}");
+    let border = report["border"]["value"].as_array().unwrap();
+    assert_eq!(border[0]["width"], 0);
+    assert_eq!(border[0]["agreement"], 100.0);
+    assert!(
+        border
+            .windows(2)
+            .all(|w| w[0]["width"].as_u64() < w[1]["width"].as_u64())
+    );
+}
+
+#[test]
+fn a_users_model_audits_as_the_same_shipped_model() {
+    let assets = Assets::open(root()).unwrap();
+    let entry = assets.entry("digits-maxpool").unwrap();
+    let bytes = std::fs::read(root().join("models").join(&entry.file)).unwrap();
+    let id = format!("upload:{}", entry.sha256);
+    assets.put(&id, bytes);
+    // Without its description the model cannot run, and the message says so.
+    let err = lab::run("audit", audit_request(&id), &assets, |_, _| {}).unwrap_err();
+    assert!(err.to_string().contains("description"), "{err}");
+    let mut sidecar = serde_json::to_value(&entry).unwrap();
+    for field in [
+        "id", "file", "sha256", "family", "golden", "metrics", "eval",
+    ] {
+        sidecar.as_object_mut().unwrap().remove(field);
+    }
+    assets.put(&lab::description_key(&id), sidecar.to_string().into_bytes());
+    let mine = run(&assets, "audit", audit_request(&id));
+    let shipped = run(&assets, "audit", audit_request("digits-maxpool"));
+    assert_eq!(mine["model"], id);
+    for part in ["shift", "scale", "layers", "position", "border"] {
+        assert_eq!(mine[part], shipped[part], "{part}");
+    }
+}
+
+#[test]
+fn a_part_that_cannot_apply_says_why() {
+    let assets = Assets::open(root()).unwrap();
+    let entry = assets.entry("digits-maxpool").unwrap();
+    let id = format!("upload:{}", entry.sha256);
+    assets.put(
+        &id,
+        std::fs::read(root().join("models").join(&entry.file)).unwrap(),
+    );
+    // No probe layers: nothing to read out or compare layer by layer.
+    let mut sidecar = serde_json::to_value(&entry).unwrap();
+    sidecar["probes"] = json!([]);
+    assets.put(&lab::description_key(&id), sidecar.to_string().into_bytes());
+    let report = run(&assets, "audit", audit_request(&id));
+    assert_eq!(report["shift"]["status"], "measured");
+    assert_eq!(report["border"]["status"], "measured");
+    for part in ["layers", "position"] {
+        assert_eq!(report[part]["status"], "skipped");
+        assert!(
+            report[part]["reason"].as_str().unwrap().contains("probe"),
+            "{}",
+            report[part]
+        );
+    }
+}
+
+#[test]
+fn bad_audit_requests_are_refused_with_the_limit() {
+    let assets = Assets::open(root()).unwrap();
+    let mut request = audit_request("digits-maxpool");
+    request["images"] = json!([]);
+    let err = lab::run("audit", request, &assets, |_, _| {}).unwrap_err();
+    assert!(err.to_string().contains("1 to 64 images"), "{err}");
+    let mut request = audit_request("digits-maxpool");
+    request["range"] = json!(40);
+    assert!(lab::run("audit", request, &assets, |_, _| {}).is_err());
+}
