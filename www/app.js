@@ -20,6 +20,7 @@ import { WorkerPool } from './worker-pool.js';
 import { LABS } from './labs/index.js';
 import { applyPatch, parseHash, toHash } from './state.js';
 import { loadManifest } from './models.js';
+import { restoreUserModels } from './user-models.js';
 import { isFavourite, showHome, toggleFavourite } from './home.js';
 import { createNotices } from './ui/notices.js';
 import { renderLoop } from './ui/render-loop.js';
@@ -53,6 +54,8 @@ client.onRestart = (reason) =>
   notices.notify(`${reason}. A fresh worker took over; your pictures were handed to it again and the view is computed once more.`, 'warn', { key: 'restart' });
 const { manifest, error: manifestError } = await loadManifest();
 if (manifestError) notices.notify(manifestError, 'error');
+// Your own models (kept in this browser) join the list before the link is read, so it can name them.
+await restoreUserModels(client, manifest, location.hash);
 const env = { manifest };
 
 // Tabs link to each lab's last state, so switching labs and back keeps the settings.
