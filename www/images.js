@@ -35,3 +35,10 @@ export function imagesFor(shape) {
 export function bundledImage(id) {
   return [...DIGIT_SAMPLES, ...PHOTOS].find((image) => image.id === id) ?? null;
 }
+
+// The images a model is measured on over a set: its held-out set when it has one (the shipped
+// models, `{ count }`), else the bundled images that suit its input (your models, `{ images }`).
+export function measuredOn(model, count) {
+  if (model.eval?.images) return { count };
+  return { images: imagesFor(model.inputs[0].shape).slice(0, count).map((image) => image.key) };
+}

@@ -3,6 +3,7 @@
 // features, over every shift (Δx, Δy) of one period of the deepest layer's stride, averaged
 // over held-out digits. Darker = less equivariant.
 import { LEGENDS } from '../generated/labs.js';
+import { measuredOn } from '../images.js';
 import { modelById, modelsWithTask } from '../models.js';
 import { schemaFor } from '../settings.js';
 import { h } from '../ui/dom.js';
@@ -36,6 +37,14 @@ function flippedMagma() {
 }
 
 // The lab's view; the shell builds its controls and drives its life (see app.js).
+// The held-out sets, or — when one of the models is yours and has none — the bundled images
+// that suit model A, for both.
+function measuredSet(ms, count) {
+  if (ms.every((m) => m.eval?.images)) return { count };
+  const { images } = measuredOn(ms[0], count);
+  return { count: images.length, images };
+}
+
 function view(ctx) {
   const { manifest } = ctx;
   let state = null; // the latest settings, for the exports
@@ -121,7 +130,7 @@ function view(ctx) {
     try {
       result = await ctx.run(
         'layers',
-        { models: ms.map((m) => m.id), count: s.count },
+        { models: ms.map((m) => m.id), ...measuredSet(ms, s.count) },
         {
           signal,
           // Steps are batches; the bar counts digits (each model's batches of the same size).

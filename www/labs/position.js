@@ -3,6 +3,7 @@
 // zero padding beside no padding. Also the seed article's hand test: one object at two places,
 // convolved with and without zero padding.
 import { modelById } from '../models.js';
+import { isUserModelId } from '../user-models.js';
 import { PHOTOS } from '../images.js';
 import { schemaFor } from '../settings.js';
 import { h } from '../ui/dom.js';
@@ -27,7 +28,8 @@ const MAP = { width: '96px', height: '96px' };
 const GRID = { borderCollapse: 'collapse', fontSize: '0.7rem', fontVariantNumeric: 'tabular-nums' };
 const CELL = { width: '1.9em', height: '1.9em', textAlign: 'center', padding: '0' };
 
-const encoders = (manifest) => manifest.models.filter((m) => m.family === 'padding');
+// The padding encoders, and your colour models (read out from their probed layers as well).
+const encoders = (manifest) => manifest.models.filter((m) => m.family === 'padding' || (isUserModelId(m.id) && m.inputs[0].shape[0] === 3 && m.probes.length));
 const ids = (manifest) => encoders(manifest).map((m) => m.id);
 const pick = (list, wanted, other) => (list.includes(wanted) ? wanted : (list.find((id) => id !== other) ?? list[0]));
 const layersOf = (manifest, id) => modelById(manifest, id)?.probes.map((p) => p.name) ?? [];

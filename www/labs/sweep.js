@@ -3,7 +3,7 @@
 // shift (the jagged curve), the predicted class at each step, one layer's feature maps and the
 // shift-compensated difference at the selected step — and the invariance metrics of Zhang 2019
 // and Azulay & Weiss 2019 over this image or over the held-out digits.
-import { bundledImage, imagesFor } from '../images.js';
+import { bundledImage, imagesFor, measuredOn } from '../images.js';
 import { modelById } from '../models.js';
 import { schemaFor } from '../settings.js';
 import { fileControl, rangeControl, segmentedControl } from '../ui/controls.js';
@@ -80,12 +80,13 @@ const defaultB = schema.modelB.default;
 schema.modelB.default = (s, { manifest }) => (modelById(manifest, defaultB) ? defaultB : s.modelA);
 
 // The request of the metrics job, the same JSON `shiftlab experiment sweep` takes: the held-out
-// set (its first `count` images) or one image (`image`, with IMAGE_PAIRS pairs).
+// set (its first `count` images; the bundled ones for your model) or one image (`image`, with
+// IMAGE_PAIRS pairs).
 export function metricsRequest(state, model, image) {
   return {
     job: 'metrics',
     model: model.id,
-    ...(image ? { image } : { count: state.count }),
+    ...(image ? { image } : measuredOn(model, state.count)),
     mode: state.mode,
     range: state.crange,
     pairs: image ? IMAGE_PAIRS : state.pairs,
