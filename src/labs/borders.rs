@@ -7,7 +7,7 @@
 use crate::colormap::{ColorMap, Heatmap};
 use crate::datasets::red_green::{self, SIZE, Split};
 use crate::imaging::{Image, planes_to_image};
-use crate::lab::{Assets, Experiment, Job, Setting, once, steps};
+use crate::lab::{Assets, Experiment, Job, Setting, map_reduce, once};
 use crate::metrics::{self, Padding, coverage_map};
 use crate::model::ProbeModel;
 use crate::pooling::Boundary;
@@ -400,7 +400,7 @@ struct Batch {
     count: usize,
 }
 
-/// Predictions and labels of each (model, set) pair as the batches fill them.
+/// Predictions and labels of each (model, set) pair, in batch order.
 struct Tally {
     predictions: Vec<Vec<usize>>,
     labels: Vec<Vec<usize>>,
@@ -443,26 +443,31 @@ fn plan_accuracy(r: AccuracyRequest, assets: &Assets) -> Result<Box<dyn Job>> {
             }
         }
     }
-    let pairs = r.models.len() * r.sets.len();
-    let tally = Tally {
-        predictions: vec![Vec::new(); pairs],
-        labels: vec![Vec::new(); pairs],
-    };
     let sets = r.sets;
     let (keep, n_sets) = (r.keep, sets.len());
-    Ok(steps(
+    let pairs = r.models.len() * n_sets;
+    let batches = Rc::new(batches);
+    let for_map = batches.clone();
+    // Every batch is independent, so the worker pool may spread them; each pair's
+    // predictions are its batches' in step order, as one worker gives them.
+    Ok(map_reduce(
         batches.len(),
-        tally,
-        move |tally: &mut Tally, i| {
-            let b = &batches[i];
+        move |i| {
+            let b = &for_map[i];
             let (images, labels) = images(&sets[b.set], b.start, b.count)?;
             let p = predict(&planned[b.model][b.set], &images)?;
-            let pair = b.model * n_sets + b.set;
-            tally.predictions[pair].extend(p.predictions);
-            tally.labels[pair].extend(labels);
-            Ok(())
+            Ok((p.predictions, labels))
         },
-        move |tally| {
+        move |parts: Vec<(Vec<usize>, Vec<usize>)>| {
+            let mut tally = Tally {
+                predictions: vec![Vec::new(); pairs],
+                labels: vec![Vec::new(); pairs],
+            };
+            for (b, (predictions, labels)) in batches.iter().zip(parts) {
+                let pair = b.model * n_sets + b.set;
+                tally.predictions[pair].extend(predictions);
+                tally.labels[pair].extend(labels);
+            }
             let mut models: Vec<ModelAccuracy> = Vec::new();
             for (pair, (predictions, labels)) in
                 tally.predictions.iter().zip(&tally.labels).enumerate()

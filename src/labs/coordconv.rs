@@ -6,7 +6,7 @@
 use crate::colormap::{ColorMap, Heatmap};
 use crate::datasets::clevr::{self, CANVAS, Split};
 use crate::imaging::{Image, planes_to_image};
-use crate::lab::{Assets, Experiment, Job, Setting, once, steps};
+use crate::lab::{Assets, Experiment, Job, Setting, map_reduce, once};
 use crate::model::ProbeModel;
 use crate::{Result, Tensor, err};
 use serde::{Deserialize, Serialize};
@@ -266,21 +266,26 @@ fn check_position(name: &str, v: i64) -> Result<usize> {
 }
 
 fn error_map(split: SplitKind, assets: &Assets) -> Result<Box<dyn Job>> {
-    let models = load_pair(split, assets)?;
-    let places = test_positions(split);
+    let models = Rc::new(load_pair(split, assets)?);
+    let places = Rc::new(test_positions(split));
     let per_model = places.len().div_ceil(BATCH);
-    let errors = vec![Vec::with_capacity(places.len()); models.len()];
     let total = per_model * models.len();
-    Ok(steps(
+    let (for_map, places_for_map) = (models.clone(), places.clone());
+    // Every batch is independent, so the worker pool may spread them; each model's errors
+    // are its batches' in step order, as one worker gives them.
+    Ok(map_reduce(
         total,
-        (models, places, errors),
-        move |(models, places, errors), i| {
+        move |i| {
             let (m, b) = (i / per_model, i % per_model);
-            let chunk = &places[b * BATCH..((b + 1) * BATCH).min(places.len())];
-            errors[m].extend(predict(&models[m].1, chunk)?.iter().map(|p| p.error));
-            Ok(())
+            let chunk = &places_for_map[b * BATCH..((b + 1) * BATCH).min(places_for_map.len())];
+            let errors: Vec<f32> = predict(&for_map[m].1, chunk)?.iter().map(|p| p.error).collect();
+            Ok(errors)
         },
-        move |(models, places, errors)| {
+        move |parts: Vec<Vec<f32>>| {
+            let errors: Vec<Vec<f32>> = parts
+                .chunks(per_model)
+                .map(|batches| batches.concat())
+                .collect();
             // Both maps on one scale; positions outside the test split stay NaN.
             let side = clevr::POSITIONS;
             let grids: Vec<Vec<f32>> = errors
@@ -296,13 +301,13 @@ fn error_map(split: SplitKind, assets: &Assets) -> Result<Box<dyn Job>> {
             let slices: Vec<&[f32]> = grids.iter().map(|g| g.as_slice()).collect();
             let maps = Heatmap::shared(&slices, side, side, ColorMap::Magma, Some(0.0), None)?;
             let models = models
-                .into_iter()
+                .iter()
                 .zip(errors)
                 .zip(maps)
                 .map(|(((id, _), errors), map)| {
                     Ok(ModelErrors {
                         summary: summarise(&errors, split)?,
-                        id,
+                        id: id.clone(),
                         errors,
                         map,
                     })

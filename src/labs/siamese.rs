@@ -9,7 +9,7 @@
 use crate::colormap::{ColorMap, Heatmap};
 use crate::datasets::siamese::{MAX_SHIFT, Pair, SEARCH, Scene, TEMPLATE, check_offset};
 use crate::imaging::{Image, InputSpec, fit, planes_to_image, to_planes};
-use crate::lab::{Assets, Experiment, Job, Setting, once, steps};
+use crate::lab::{Assets, Experiment, Job, Setting, map_reduce, once};
 use crate::model::ProbeModel;
 use crate::rng::Rng;
 use crate::tracking::{Peak, Tracker, peak_error};
@@ -150,7 +150,7 @@ impl SweepOptions {
 }
 
 /// One tracker's errors over one distance bin.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(rename = "SiameseBin")]
 pub struct BinResult {
@@ -411,36 +411,36 @@ fn view(seed: u64, picture: Option<Picture>, offset: (i32, i32), trackers: Vec<L
     }))
 }
 
-type Bin = Vec<(Pair, (i32, i32))>;
 
 fn sweep(opts: SweepOptions, picture: Option<Picture>, trackers: Vec<Loaded>) -> Result<Box<dyn Job>> {
     if opts.scenes > MAX_SCENES {
         return Err(err!("the sweep takes 1 to {MAX_SCENES} pairs per distance, got {}", opts.scenes));
     }
     let distances = opts.distances()?;
-    let n = trackers.len();
-    let results = vec![Vec::with_capacity(distances.len()); n];
-    let bin: Option<Bin> = None;
-    Ok(steps(
-        distances.len() * n,
-        (distances, trackers, picture, bin, results),
-        move |(distances, trackers, picture, bin, results), i| {
-            // Every tracker is scored on the same pairs of a distance.
-            let (d, k) = (distances[i / n], i % n);
-            if k == 0 {
-                *bin = Some(opts.bin(d, picture.as_ref())?);
-            }
-            let pairs = bin.as_ref().expect("the bin is drawn first");
-            results[k].push(score_bin(&trackers[k].tracker(), d, pairs)?);
-            Ok(())
+    let trackers = Rc::new(trackers);
+    let (for_map, distances_for_map) = (trackers.clone(), distances.clone());
+    // One step per distance, every tracker scored on the same pairs; the distances are
+    // independent, so the worker pool may spread them.
+    Ok(map_reduce(
+        distances.len(),
+        move |i| {
+            let d = distances_for_map[i];
+            let pairs = opts.bin(d, picture.as_ref())?;
+            for_map
+                .iter()
+                .map(|t| score_bin(&t.tracker(), d, &pairs))
+                .collect::<Result<Vec<BinResult>>>()
         },
-        |(distances, trackers, _, _, results)| {
+        move |parts: Vec<Vec<BinResult>>| {
             Ok(SweepOutput {
                 distances,
                 trackers: trackers
-                    .into_iter()
-                    .zip(results)
-                    .map(|(t, bins)| SweepTracker { id: t.id, bins })
+                    .iter()
+                    .enumerate()
+                    .map(|(k, t)| SweepTracker {
+                        id: t.id.clone(),
+                        bins: parts.iter().map(|bins| bins[k]).collect(),
+                    })
                     .collect(),
             })
         },
@@ -451,16 +451,20 @@ fn error_map(opts: ErrorMapOptions, picture: Option<Picture>, trackers: Vec<Load
     let offsets = opts.offsets()?;
     let n = trackers.len();
     let side = offsets.len();
-    let maps = vec![Vec::with_capacity(side * side); n];
-    Ok(steps(
+    let trackers = Rc::new(trackers);
+    let (for_map, offsets_for_map) = (trackers.clone(), offsets.clone());
+    // One step per row and tracker; rows are independent, so the worker pool may spread them.
+    Ok(map_reduce(
         side * n,
-        (offsets, trackers, picture, maps),
-        move |(offsets, trackers, picture, maps), i| {
-            let (dy, k) = (offsets[i / n], i % n);
-            maps[k].extend(opts.row(&trackers[k].tracker(), dy, picture.as_ref())?);
-            Ok(())
+        move |i| {
+            let (dy, k) = (offsets_for_map[i / n], i % n);
+            opts.row(&for_map[k].tracker(), dy, picture.as_ref())
         },
-        move |(offsets, trackers, _, maps)| {
+        move |rows: Vec<Vec<f64>>| {
+            let mut maps = vec![Vec::with_capacity(side * side); n];
+            for (i, row) in rows.into_iter().enumerate() {
+                maps[i % n].extend(row);
+            }
             let values: Vec<Vec<f32>> = maps
                 .iter()
                 .map(|m| m.iter().map(|&v| v as f32).collect())
@@ -470,11 +474,11 @@ fn error_map(opts: ErrorMapOptions, picture: Option<Picture>, trackers: Vec<Load
             Ok(ErrorMapOutput {
                 offsets,
                 trackers: trackers
-                    .into_iter()
+                    .iter()
                     .zip(maps)
                     .zip(heatmaps)
                     .map(|((t, errors), map)| MapTracker {
-                        id: t.id,
+                        id: t.id.clone(),
                         errors,
                         map,
                     })

@@ -4,6 +4,11 @@ import { assert, assertEqual } from './harness.mjs';
 
 const METRICS = { job: 'metrics', model: 'digits-maxpool', count: 120, mode: 'crop', range: 4, pairs: 3, seed: 5, steps: 8 };
 const LAYERS = { models: ['digits-maxpool', 'digits-bin5'], count: 12 };
+const COORD_MAP = { job: 'errorMap', split: 'quadrant' };
+const SIAMESE_MAP = { job: 'errorMap', seed: 0, scenes: 1, step: 8 };
+const SIAMESE_SWEEP = { job: 'sweep', seed: 0, step: 8, maxDistance: 16, scenes: 2 };
+const sets = ['similar', 'dissimilar'].map((split) => ({ split, n: 60, seed: 2, border: 0, shift: 0 }));
+const BORDERS = { job: 'accuracy', models: ['rg-vconv', 'rg-sconv-zero'], sets, keep: 0 };
 
 export const tests = [
   {
@@ -14,6 +19,10 @@ export const tests = [
       for (const [lab, request] of [
         ['sweep', METRICS],
         ['layers', LAYERS],
+        ['coordconv', COORD_MAP],
+        ['siamese', SIAMESE_MAP],
+        ['siamese', SIAMESE_SWEEP],
+        ['borders', BORDERS],
       ]) {
         const { pooled, single, workers, progress } = await page.evaluate(
           async ([id, req]) => {
