@@ -26,8 +26,12 @@ fn every_shipped_model_matches_its_golden_outputs_in_the_browser() {
 
 #[wasm_bindgen_test]
 fn a_malformed_model_is_refused_with_a_message() {
-    let err = shiftlab::model::ProbeModel::load(b"not an onnx file", &[vec![1, 32, 32]], &[])
-        .err()
-        .expect("garbage must not load");
+    let err = shiftlab::model::ProbeModel::load(
+        b"not an onnx file",
+        &shiftlab::model::Interface::nchw(&[vec![1, 32, 32]]),
+        &[],
+    )
+    .err()
+    .expect("garbage must not load");
     assert!(err.0.contains("ONNX"), "{}", err.0);
 }

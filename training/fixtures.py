@@ -48,7 +48,9 @@ class Net(torch.nn.Module):
     def forward(self, x):
         x = self.pool1(self.relu1(self.conv1(x)))
         x = self.pool2(self.relu2(self.conv2(x)))
-        embedding = x.mean(dim=(2, 3))
+        # Flattened with the batch size, as most CNNs do: exported with a fixed batch this
+        # becomes a Reshape to [1, -1], so a fixed batch stays fixed in tract.
+        embedding = x.mean(dim=(2, 3), keepdim=True).reshape(x.shape[0], -1)
         logits = self.fc(embedding)
         if self.outputs == "probabilities":
             return torch.softmax(logits, dim=1)

@@ -19,6 +19,8 @@ labs! {
     borders::Borders,
     coordconv::Coordconv,
     siamese::Siamese,
-    // Last, and not in www/labs/index.js: the speed benchmark has no page view.
+    // Last, and not in www/labs/index.js: inspecting a model file and the speed benchmark
+    // have no page view of their own.
+    inspect::Inspect,
     benchmark::Benchmark,
 }

@@ -206,6 +206,7 @@ export const SETTINGS = {
       "type": "int"
     }
   ],
+  "inspect": [],
   "layers": [
     {
       "default": "digits-maxpool",
