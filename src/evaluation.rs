@@ -105,7 +105,7 @@ pub struct Measured {
 pub fn remeasure(entry: &ModelEntry, onnx: &[u8], models_dir: &Path) -> Result<Vec<Measured>> {
     let recipe: Recipe = serde_json::from_value(entry.eval.clone())
         .map_err(|e| err!("{}: unsupported eval recipe: {e}", entry.id))?;
-    let model = ProbeModel::load(onnx, &entry.input_shapes(), &[])?;
+    let model = ProbeModel::load(onnx, &entry.interface(), &[])?;
     match recipe {
         Recipe::Shipped {
             metric,

@@ -21,7 +21,7 @@ impl Golden {
 /// Run the golden inputs through the model and return the largest absolute
 /// difference from the golden output.
 pub fn max_golden_error(onnx: &[u8], entry: &ModelEntry, golden: &Golden) -> Result<f32> {
-    let model = ProbeModel::load(onnx, &entry.input_shapes(), &entry.probe_nodes())?;
+    let model = ProbeModel::load(onnx, &entry.interface(), &entry.probe_nodes())?;
     let n = golden
         .inputs
         .first()

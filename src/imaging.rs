@@ -35,13 +35,48 @@ pub struct Image {
     pub rgba: Vec<u8>,
 }
 
-/// What a model input expects: `[c, h, w]` with c = 1 (grey) or 3 (RGB), and the
-/// per-channel normalisation `(v - mean) / std` applied to values in [0, 1].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+/// Largest input height or width a model is planned for: a 1024×1024 RGB batch of the
+/// labs' size already takes hundreds of MB of feature maps in a browser tab.
+pub const MAX_INPUT_SIDE: usize = 1024;
+
+/// How a model file lays out an image input. The labs always build `[c, h, w]` planes
+/// (NCHW); the model wrapper (`crate::model`) transposes them for an NHWC file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Layout {
+    #[default]
+    Nchw,
+    Nhwc,
+}
+
+/// The order of a colour input's channels in the file. The labs' planes are RGB; the
+/// model wrapper reverses them for a BGR file (Caffe- and OpenCV-trained models).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum ChannelOrder {
+    #[default]
+    Rgb,
+    Bgr,
+}
+
+/// What a model input expects: `[c, h, w]` with c = 1 (grey) or 3 (colour), and the
+/// per-channel normalisation `(v - mean) / std` applied to values in [0, 1], listed in
+/// R, G, B order whatever `order` says (it is applied to the RGB planes). Other value
+/// ranges are normalisations too: [0, 255] is mean 0, std 1/255 (0.00392156…);
+/// [-1, 1] is mean 0.5, std 0.5.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct InputSpec {
     pub shape: Vec<usize>,
     pub mean: Vec<f32>,
     pub std: Vec<f32>,
+    /// Absent means NCHW, so the shipped manifest need not say it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub layout: Option<Layout>,
+    /// Absent means RGB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub order: Option<ChannelOrder>,
 }
 
 impl InputSpec {
@@ -55,8 +90,10 @@ impl InputSpec {
         if c != 1 && c != 3 {
             return Err(err!("an image input needs 1 or 3 channels, got {c}"));
         }
-        if h == 0 || w == 0 || h > 4096 || w > 4096 {
-            return Err(err!("input size {h}×{w} is out of range (1 to 4096)"));
+        if h == 0 || w == 0 || h > MAX_INPUT_SIDE || w > MAX_INPUT_SIDE {
+            return Err(err!(
+                "input size {h}×{w} is out of range (1 to {MAX_INPUT_SIDE} a side)"
+            ));
         }
         if self.mean.len() != c || self.std.len() != c {
             return Err(err!("normalisation needs {c} mean and std value(s)"));
@@ -409,6 +446,7 @@ mod tests {
             shape: vec![c, h, w],
             mean: vec![0.0; c],
             std: vec![1.0; c],
+            ..InputSpec::default()
         }
     }
 
@@ -490,6 +528,7 @@ mod tests {
             shape: vec![2, 1, 1],
             mean: vec![0.5, 0.0],
             std: vec![1.0, 0.25],
+            ..InputSpec::default()
         };
         assert_eq!(normalise(&t, &spec).data, vec![0.0, 2.0]);
     }
@@ -517,13 +556,34 @@ mod tests {
     }
 
     #[test]
+    fn layout_and_order_are_written_only_when_not_nchw_rgb() {
+        let plain: InputSpec =
+            serde_json::from_str(r#"{"shape":[3,2,2],"mean":[0,0,0],"std":[1,1,1]}"#).unwrap();
+        assert_eq!((plain.layout, plain.order), (None, None));
+        let text = serde_json::to_string(&plain).unwrap();
+        assert!(
+            !text.contains("layout") && !text.contains("order"),
+            "{text}"
+        );
+        let keras: InputSpec = serde_json::from_str(
+            r#"{"shape":[3,2,2],"mean":[0,0,0],"std":[1,1,1],"layout":"nhwc","order":"bgr"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (keras.layout, keras.order),
+            (Some(Layout::Nhwc), Some(ChannelOrder::Bgr))
+        );
+    }
+
+    #[test]
     fn bad_specs_are_refused() {
         assert!(spec(2, 4, 4).validate().is_err());
         assert!(
             InputSpec {
                 shape: vec![1, 4],
                 mean: vec![0.0],
-                std: vec![1.0]
+                std: vec![1.0],
+                ..InputSpec::default()
             }
             .validate()
             .is_err()
@@ -532,7 +592,8 @@ mod tests {
             InputSpec {
                 shape: vec![1, 4, 4],
                 mean: vec![0.0],
-                std: vec![0.0]
+                std: vec![0.0],
+                ..InputSpec::default()
             }
             .validate()
             .is_err()

@@ -52,7 +52,7 @@ impl Library {
     /// The model with every probe layer of its manifest entry.
     pub fn model(&self, id: &str) -> Result<(ModelEntry, ProbeModel)> {
         let entry = self.entry(id)?.clone();
-        let model = ProbeModel::load(&self.onnx(id)?, &entry.input_shapes(), &entry.probe_nodes())?;
+        let model = ProbeModel::load(&self.onnx(id)?, &entry.interface(), &entry.probe_nodes())?;
         Ok((entry, model))
     }
 

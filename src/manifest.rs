@@ -2,16 +2,18 @@
 //! layers to probe, how it was trained and what it measured.
 
 use crate::imaging::InputSpec;
+use crate::model::{InputFormat, Interface};
 use crate::{Result, err};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use ts_rs::TS;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
     pub models: Vec<ModelEntry>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct ModelEntry {
     /// The manifest id; for a user's model, its asset key `upload:<sha256>`.
     #[serde(default)]
@@ -40,21 +42,21 @@ pub struct ModelEntry {
     pub eval: serde_json::Value,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct InputEntry {
     pub name: String,
     #[serde(flatten)]
     pub spec: InputSpec,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct OutputEntry {
     pub name: String,
     pub shape: Vec<usize>,
     pub kind: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct Probe {
     pub node: String,
     pub name: String,
@@ -82,6 +84,29 @@ impl ModelEntry {
 
     pub fn input_shapes(&self) -> Vec<Vec<usize>> {
         self.inputs.iter().map(|i| i.spec.shape.clone()).collect()
+    }
+
+    /// How the file takes its inputs at the entry's shapes and which output it is read at.
+    pub fn interface(&self) -> Interface {
+        self.interface_at(&self.input_shapes())
+    }
+
+    /// The entry's [`Interface`] at other `[c, h, w]` shapes (a lab may plan a model at
+    /// another input size), in input order.
+    pub fn interface_at(&self, shapes: &[Vec<usize>]) -> Interface {
+        Interface {
+            inputs: self
+                .inputs
+                .iter()
+                .zip(shapes)
+                .map(|(input, shape)| InputFormat {
+                    shape: shape.clone(),
+                    layout: input.spec.layout.unwrap_or_default(),
+                    order: input.spec.order.unwrap_or_default(),
+                })
+                .collect(),
+            output: Some(self.output.name.clone()),
+        }
     }
 
     pub fn probe_nodes(&self) -> Vec<String> {

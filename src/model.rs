@@ -1,8 +1,15 @@
 //! ONNX models in tract: load from bytes, list the layers, run batches and read
 //! the chosen intermediate outputs (feature maps) next to the final output.
+//!
+//! The labs hand every input over as NCHW RGB planes (`[n, c, h, w]`); a file that
+//! takes NHWC or BGR gets them rearranged here, just before tract, so the labs never
+//! know. ONNX `Conv` works in NCHW whatever the input layout, so probed feature maps
+//! stay NCHW.
 
-use crate::{Result, Tensor, err};
+use crate::imaging::{ChannelOrder, Layout, MAX_INPUT_SIDE};
+use crate::{Result, Tensor, err, onnx_file};
 use serde::Serialize;
+use std::borrow::Cow;
 use tract_onnx::prelude::*;
 
 /// A layer that can be probed: an ONNX node and its output shape for one input.
@@ -20,9 +27,48 @@ pub struct RunOutput {
     pub features: Vec<(String, Tensor)>,
 }
 
+/// How one input of the file takes the core's `[c, h, w]` planes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct InputFormat {
+    pub shape: Vec<usize>,
+    pub layout: Layout,
+    pub order: ChannelOrder,
+}
+
+/// How the core's tensors meet a file: each input's planes and how the file wants them,
+/// and which graph output is the model's output.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Interface {
+    pub inputs: Vec<InputFormat>,
+    /// The graph output read, by name; the first one when `None`.
+    pub output: Option<String>,
+}
+
+impl Interface {
+    /// NCHW RGB inputs of these `[c, h, w]` shapes, reading the first output.
+    pub fn nchw(shapes: &[Vec<usize>]) -> Self {
+        Interface {
+            inputs: shapes
+                .iter()
+                .map(|shape| InputFormat {
+                    shape: shape.clone(),
+                    layout: Layout::Nchw,
+                    order: ChannelOrder::Rgb,
+                })
+                .collect(),
+            output: None,
+        }
+    }
+
+    pub fn shapes(&self) -> Vec<Vec<usize>> {
+        self.inputs.iter().map(|i| i.shape.clone()).collect()
+    }
+}
+
 /// A model optimised for a set of probe layers.
 pub struct ProbeModel {
     plan: std::sync::Arc<TypedSimplePlan>,
+    interface: Interface,
     input_shapes: Vec<Vec<usize>>,
     probes: Vec<String>,
     /// `None` when the batch axis is symbolic; `Some(b)` when the file only
@@ -36,36 +82,68 @@ fn explain(context: &str, e: TractError) -> crate::Error {
 }
 
 fn parse(bytes: &[u8]) -> Result<InferenceModel> {
-    if bytes.is_empty() {
-        return Err(err!("the ONNX file is empty"));
+    onnx_file::to_tract(&onnx_file::read(bytes)?)
+}
+
+/// The shape of one item of an input of planes `[c, h, w]` as the file lays it out.
+fn file_shape(shape: &[usize], layout: Layout) -> Vec<usize> {
+    match (layout, shape) {
+        (Layout::Nhwc, &[c, h, w]) => vec![h, w, c],
+        _ => shape.to_vec(),
     }
-    // The input facts are set from the caller's shapes; shapes recorded inside the
-    // file would pin a fully convolutional model to its export size.
-    tract_onnx::onnx()
-        .with_ignore_output_shapes(true)
-        .with_ignore_value_info(true)
-        .model_for_read(&mut &bytes[..])
-        .map_err(|e| explain("not a readable ONNX model", e))
+}
+
+/// `count` items of NCHW RGB planes of `shape`, rearranged as `format` wants them
+/// (borrowed when they already are).
+fn arrange<'a>(planes: &'a [f32], count: usize, format: &InputFormat) -> Cow<'a, [f32]> {
+    let bgr = format.order == ChannelOrder::Bgr;
+    if format.layout == Layout::Nchw && !bgr {
+        return Cow::Borrowed(planes);
+    }
+    // `ProbeModel::load` allows NHWC only for `[c, h, w]`; other shapes have no channels.
+    let [c, h, w] = format.shape[..] else {
+        return Cow::Borrowed(planes);
+    };
+    let source = |ch: usize| if bgr { c - 1 - ch } else { ch };
+    let mut out = Vec::with_capacity(planes.len());
+    for item in planes.chunks_exact(c * h * w).take(count) {
+        match format.layout {
+            Layout::Nchw => (0..c).for_each(|ch| {
+                let from = source(ch) * h * w;
+                out.extend_from_slice(&item[from..from + h * w]);
+            }),
+            Layout::Nhwc => {
+                for pixel in 0..h * w {
+                    out.extend((0..c).map(|ch| item[source(ch) * h * w + pixel]));
+                }
+            }
+        }
+    }
+    Cow::Owned(out)
 }
 
 fn with_inputs(
     mut model: InferenceModel,
-    input_shapes: &[Vec<usize>],
+    inputs: &[InputFormat],
     batch: TDim,
 ) -> Result<InferenceModel> {
     let declared = model
         .input_outlets()
         .map_err(|e| explain("bad model", e))?
         .len();
-    if declared != input_shapes.len() {
+    if declared != inputs.len() {
         return Err(err!(
             "the model has {declared} input(s) but {} input shape(s) were given",
-            input_shapes.len()
+            inputs.len()
         ));
     }
-    for (ix, shape) in input_shapes.iter().enumerate() {
+    for (ix, input) in inputs.iter().enumerate() {
         let mut dims: TVec<TDim> = tvec![batch.clone()];
-        dims.extend(shape.iter().map(|&d| TDim::from(d as i64)));
+        dims.extend(
+            file_shape(&input.shape, input.layout)
+                .into_iter()
+                .map(|d| TDim::from(d as i64)),
+        );
         model
             .set_input_fact(ix, InferenceFact::dt_shape(f32::datum_type(), dims))
             .map_err(|e| explain("cannot set the input shape", e))?;
@@ -80,18 +158,39 @@ fn outlet_of(model: &InferenceModel, node: &str) -> Result<OutletId> {
         .map_err(|_| err!("the model has no layer named \"{node}\""))
 }
 
+/// The graph output named `name` (the first when `None`).
+fn output_outlet(model: &InferenceModel, name: Option<&str>) -> Result<OutletId> {
+    let outlets = model
+        .output_outlets()
+        .map_err(|e| explain("bad model", e))?;
+    let Some(name) = name else {
+        return outlets
+            .first()
+            .copied()
+            .ok_or_else(|| err!("the model has no output"));
+    };
+    let label = |o: &OutletId| model.outlet_label(*o).unwrap_or_default();
+    outlets
+        .iter()
+        .find(|o| label(o) == name)
+        .copied()
+        .ok_or_else(|| {
+            let names: Vec<_> = outlets.iter().map(label).collect();
+            err!(
+                "the model has no output named \"{name}\" (its outputs: {})",
+                names.join(", ")
+            )
+        })
+}
+
 fn optimise(
     model: InferenceModel,
-    input_shapes: &[Vec<usize>],
+    interface: &Interface,
     probes: &[String],
     batch: TDim,
 ) -> Result<std::sync::Arc<TypedSimplePlan>> {
-    let mut model = with_inputs(model, input_shapes, batch)?;
-    let mut outlets = model
-        .output_outlets()
-        .map_err(|e| explain("bad model", e))?
-        .to_vec();
-    outlets.truncate(1);
+    let mut model = with_inputs(model, &interface.inputs, batch)?;
+    let mut outlets = vec![output_outlet(&model, interface.output.as_deref())?];
     for probe in probes {
         outlets.push(outlet_of(&model, probe)?);
     }
@@ -106,30 +205,49 @@ fn optimise(
 }
 
 impl ProbeModel {
-    /// Load `bytes` for inputs of the given `[c, h, w]` shapes, keeping `probes`
-    /// (ONNX node names) as extra outputs.
-    pub fn load(bytes: &[u8], input_shapes: &[Vec<usize>], probes: &[String]) -> Result<Self> {
-        if input_shapes.iter().any(|s| s.is_empty() || s.contains(&0)) {
-            return Err(err!(
-                "input shapes must be non-empty and have no zero dimension"
-            ));
+    /// Load `bytes` for inputs as `interface` describes them, keeping `probes` (ONNX
+    /// node names) as extra outputs.
+    pub fn load(bytes: &[u8], interface: &Interface, probes: &[String]) -> Result<Self> {
+        for input in &interface.inputs {
+            let shape = &input.shape;
+            if shape.is_empty() || shape.contains(&0) {
+                return Err(err!(
+                    "input shapes must be non-empty and have no zero dimension"
+                ));
+            }
+            if shape.len() == 3 && (shape[1] > MAX_INPUT_SIDE || shape[2] > MAX_INPUT_SIDE) {
+                return Err(err!(
+                    "an input of {}×{} is too large for a browser tab: at most {MAX_INPUT_SIDE} pixels a side",
+                    shape[1],
+                    shape[2]
+                ));
+            }
+            if input.layout == Layout::Nhwc && shape.len() != 3 {
+                return Err(err!("an NHWC input needs a [c, h, w] shape, got {shape:?}"));
+            }
         }
         let model = parse(bytes)?;
         let symbolic = TDim::Sym(model.sym("N"));
-        let (plan, fixed_batch) = match optimise(model.clone(), input_shapes, probes, symbolic) {
+        let (plan, fixed_batch) = match optimise(model.clone(), interface, probes, symbolic) {
             Ok(plan) => (plan, None),
             // Files exported with a fixed batch of one still work, one image at a time.
-            Err(symbolic_error) => match optimise(model, input_shapes, probes, TDim::from(1)) {
+            Err(symbolic_error) => match optimise(model, interface, probes, TDim::from(1)) {
                 Ok(plan) => (plan, Some(1)),
                 Err(_) => return Err(symbolic_error),
             },
         };
         Ok(ProbeModel {
             plan,
-            input_shapes: input_shapes.to_vec(),
+            input_shapes: interface.shapes(),
+            interface: interface.clone(),
             probes: probes.to_vec(),
             fixed_batch,
         })
+    }
+
+    /// The batch the file is fixed to (then batches run in pieces of it), if any.
+    pub fn fixed_batch(&self) -> Option<usize> {
+        self.fixed_batch
     }
 
     pub fn input_shapes(&self) -> &[Vec<usize>] {
@@ -176,12 +294,12 @@ impl ProbeModel {
 
     fn run_chunk(&self, inputs: &[&[f32]], start: usize, count: usize) -> Result<Vec<Tensor>> {
         let mut values: TVec<TValue> = tvec![];
-        for (data, shape) in inputs.iter().zip(&self.input_shapes) {
-            let item: usize = shape.iter().product();
+        for (data, format) in inputs.iter().zip(&self.interface.inputs) {
+            let item: usize = format.shape.iter().product();
             let mut dims = vec![count];
-            dims.extend(shape);
-            let slice = &data[start * item..(start + count) * item];
-            let t = tract_onnx::prelude::Tensor::from_shape(&dims, slice)
+            dims.extend(file_shape(&format.shape, format.layout));
+            let slice = arrange(&data[start * item..(start + count) * item], count, format);
+            let t = tract_onnx::prelude::Tensor::from_shape(&dims, &slice)
                 .map_err(|e| explain("bad input", e))?;
             values.push(t.into());
         }
@@ -217,7 +335,11 @@ fn concat_chunks(chunks: Vec<Vec<crate::Tensor>>) -> Vec<crate::Tensor> {
 /// Every node of the model with the shape of its first output for a batch of one,
 /// in graph order: what a user can choose to probe.
 pub fn list_layers(bytes: &[u8], input_shapes: &[Vec<usize>]) -> Result<Vec<LayerInfo>> {
-    let model = with_inputs(parse(bytes)?, input_shapes, TDim::from(1))?;
+    let model = with_inputs(
+        parse(bytes)?,
+        &Interface::nchw(input_shapes).inputs,
+        TDim::from(1),
+    )?;
     let typed = model
         .into_typed()
         .map_err(|e| explain("tract cannot analyse this model", e))?;
@@ -234,4 +356,34 @@ pub fn list_layers(bytes: &[u8], input_shapes: &[Vec<usize>]) -> Result<Vec<Laye
             })
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn format(layout: Layout, order: ChannelOrder) -> InputFormat {
+        InputFormat {
+            shape: vec![3, 1, 2],
+            layout,
+            order,
+        }
+    }
+
+    #[test]
+    fn planes_are_rearranged_as_the_file_takes_them() {
+        // Two items of R, G, B planes of two pixels each: item k, channel c, pixel p = kcp.
+        let planes: Vec<f32> = [
+            0., 1., 10., 11., 20., 21., 100., 101., 110., 111., 120., 121.,
+        ]
+        .to_vec();
+        let nchw_rgb = format(Layout::Nchw, ChannelOrder::Rgb);
+        assert!(matches!(arrange(&planes, 2, &nchw_rgb), Cow::Borrowed(_)));
+        let bgr = arrange(&planes, 2, &format(Layout::Nchw, ChannelOrder::Bgr));
+        assert_eq!(bgr[..6], [20., 21., 10., 11., 0., 1.]);
+        let nhwc = arrange(&planes, 2, &format(Layout::Nhwc, ChannelOrder::Rgb));
+        assert_eq!(nhwc[..6], [0., 10., 20., 1., 11., 21.]);
+        let nhwc_bgr = arrange(&planes, 2, &format(Layout::Nhwc, ChannelOrder::Bgr));
+        assert_eq!(nhwc_bgr[6..], [120., 110., 100., 121., 111., 101.]);
+    }
 }

@@ -26,8 +26,33 @@ fn every_shipped_model_matches_its_golden_outputs_in_the_browser() {
 
 #[wasm_bindgen_test]
 fn a_malformed_model_is_refused_with_a_message() {
-    let err = shiftlab::model::ProbeModel::load(b"not an onnx file", &[vec![1, 32, 32]], &[])
-        .err()
-        .expect("garbage must not load");
+    let err = shiftlab::model::ProbeModel::load(
+        b"not an onnx file",
+        &shiftlab::model::Interface::nchw(&[vec![1, 32, 32]]),
+        &[],
+    )
+    .err()
+    .expect("garbage must not load");
     assert!(err.0.contains("ONNX"), "{}", err.0);
+}
+
+#[wasm_bindgen_test]
+fn a_keras_style_upload_is_inspected_and_matches_its_golden_output_in_the_browser() {
+    let onnx = include_bytes!("fixtures/models/nhwc.onnx");
+    let inspection = shiftlab::inspect::inspect(onnx, None).unwrap();
+    assert_eq!(inspection.layout, Some(shiftlab::imaging::Layout::Nhwc));
+    assert!(inspection.problems.is_empty(), "{:?}", inspection.problems);
+    let entry: shiftlab::manifest::ModelEntry =
+        serde_json::from_str(include_str!("fixtures/models/nhwc.json")).unwrap();
+    let golden = Golden::parse(include_str!("fixtures/models/nhwc.golden.json")).unwrap();
+    let err = max_golden_error(onnx, &entry, &golden).unwrap();
+    assert!(err <= 1e-4, "nhwc fixture: max |tract − torch| = {err}");
+    let refused =
+        shiftlab::inspect::inspect(include_bytes!("fixtures/models/rejected-op.onnx"), None)
+            .unwrap();
+    assert!(
+        refused.problems[0].contains("pad_wrap"),
+        "{:?}",
+        refused.problems
+    );
 }

@@ -46,7 +46,7 @@ proptest! {
         for px in rgba.chunks_exact_mut(4) { px[3] = 255; }
         rgba[(y * 8 + x) * 4..(y * 8 + x) * 4 + 3].copy_from_slice(&[255, 255, 255]);
         let img = Image::new(8, 8, rgba).unwrap();
-        let spec = InputSpec { shape: vec![1, 8, 8], mean: vec![0.0], std: vec![1.0] };
+        let spec = InputSpec { shape: vec![1, 8, 8], mean: vec![0.0], std: vec![1.0], ..Default::default() };
         for mode in [ShiftMode::Circular, ShiftMode::Black, ShiftMode::Crop] {
             let p = prepare(&img, &spec, dx, dy, mode).unwrap();
             let lit: Vec<usize> = (0..64).filter(|&i| p.tensor.data[i] > 0.5).collect();

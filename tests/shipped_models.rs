@@ -9,7 +9,7 @@ use shiftlab::datasets::{clevr, red_green, siamese};
 use shiftlab::evaluation::remeasure;
 use shiftlab::golden::{Golden, max_golden_error};
 use shiftlab::manifest::{Manifest, ModelEntry};
-use shiftlab::model::ProbeModel;
+use shiftlab::model::{Interface, ProbeModel};
 use std::path::{Path, PathBuf};
 
 fn models_dir() -> PathBuf {
@@ -76,7 +76,7 @@ fn tract_reproduces_the_golden_outputs() {
 fn probe_layers_are_feature_maps_of_the_stated_stride() {
     for entry in &manifest().models {
         let model =
-            ProbeModel::load(&onnx(entry), &entry.input_shapes(), &entry.probe_nodes()).unwrap();
+            ProbeModel::load(&onnx(entry), &entry.interface(), &entry.probe_nodes()).unwrap();
         let shapes = entry.input_shapes();
         let inputs: Vec<Vec<f32>> = shapes
             .iter()
@@ -175,17 +175,21 @@ fn broken_model_files_are_refused_with_a_message() {
         (&bytes[..bytes.len() / 3], "ONNX"),
     ];
     for (data, needle) in cases {
-        let err = ProbeModel::load(data, &entry.input_shapes(), &[])
+        let err = ProbeModel::load(data, &entry.interface(), &[])
             .err()
             .expect("must not load");
         assert!(err.0.contains(needle), "{}", err.0);
     }
-    let err = ProbeModel::load(&bytes, &entry.input_shapes(), &["no-such-layer".into()])
+    let err = ProbeModel::load(&bytes, &entry.interface(), &["no-such-layer".into()])
         .err()
         .unwrap();
     assert!(err.0.contains("no-such-layer"), "{}", err.0);
-    let err = ProbeModel::load(&bytes, &[vec![1, 32, 32], vec![1, 32, 32]], &[])
-        .err()
-        .unwrap();
+    let err = ProbeModel::load(
+        &bytes,
+        &Interface::nchw(&[vec![1, 32, 32], vec![1, 32, 32]]),
+        &[],
+    )
+    .err()
+    .unwrap();
     assert!(err.0.contains("input"), "{}", err.0);
 }

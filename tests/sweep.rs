@@ -86,6 +86,7 @@ fn zooming_out_brings_black_or_wrapped_content_in() {
         shape: vec![1, 8, 8],
         mean: vec![0.0],
         std: vec![1.0],
+        ..Default::default()
     };
     let white = Image::new(8, 8, [200, 200, 200, 255].repeat(64)).unwrap();
     let black = prepare_scaled(&white, &input, 0.5, ShiftMode::Black).unwrap();

@@ -146,8 +146,9 @@ impl Assets {
         if let Some(m) = self.models.borrow().get(&key) {
             return Ok(m.clone());
         }
+        let interface = self.entry(id)?.interface_at(shapes);
         let model = Rc::new(
-            ProbeModel::load(&self.bytes(&key.0)?, shapes, probes)
+            ProbeModel::load(&self.bytes(&key.0)?, &interface, probes)
                 .map_err(|e| err!("{id}: {e}"))?,
         );
         self.models.borrow_mut().insert(key, model.clone());

@@ -20,6 +20,8 @@ labs! {
     coordconv::Coordconv,
     siamese::Siamese,
     audit::Audit,
-    // Last, and not in www/labs/index.js: the speed benchmark has no page view.
+    // Last, and not in www/labs/index.js: inspecting a model file (the audit view's) and
+    // the speed benchmark have no page view of their own.
+    inspect::Inspect,
     benchmark::Benchmark,
 }

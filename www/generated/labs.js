@@ -261,6 +261,7 @@ export const SETTINGS = {
       "type": "int"
     }
   ],
+  "inspect": [],
   "layers": [
     {
       "default": "digits-maxpool",

@@ -129,6 +129,8 @@ shift: number, };
 
 export type BordersRequest = { "job": "coverage" } & BordersCoverageRequest | { "job": "examples" } & BordersExamplesRequest | { "job": "accuracy" } & BordersAccuracyRequest;
 
+export type ChannelOrder = "rgb" | "bgr";
+
 export type Choice = { value: string, label: string, 
 /**
  * A longer explanation (the control's tooltip).
@@ -215,9 +217,69 @@ centre: [number, number],
  */
 models: Array<CoordconvModelPrediction>, };
 
+export type Dim = number | string;
+
 export type Heatmap = { width: number, height: number, rgba: Uint8Array, lo: number, hi: number, map: ColorMap, };
 
 export type Image = { width: number, height: number, rgba: Uint8Array, };
+
+export type InputEntry = { name: string, shape: Array<number>, mean: Array<number>, std: Array<number>, 
+/**
+ * Absent means NCHW, so the shipped manifest need not say it.
+ */
+layout?: Layout, 
+/**
+ * Absent means RGB.
+ */
+order?: ChannelOrder, };
+
+export type InspectRequest = { 
+/**
+ * The model: an upload's key `upload:<sha256>` or a manifest id.
+ */
+model: string, 
+/**
+ * The input size `[h, w]` the layers' shapes are given at; the file's when absent.
+ */
+size?: [number, number], };
+
+export type InspectResult = { inspection: Inspection, 
+/**
+ * Where the description form starts (and what `shiftlab audit` uses without a sidecar).
+ */
+description: ModelEntry, };
+
+export type Inspection = { irVersion: number, opsets: Array<Opset>, producerName: string, producerVersion: string, metadata: Array<MetadataProp>, 
+/**
+ * The graph's real inputs: initializers that old exporters list as inputs are left out.
+ */
+inputs: Array<TensorInfo>, outputs: Array<TensorInfo>, 
+/**
+ * The image input's layout, when the first input is 4-D.
+ */
+layout: Layout | null, channels: number | null, 
+/**
+ * The batch axis: a symbol (any batch) or a number the file is fixed to.
+ */
+batch: Dim | null, 
+/**
+ * The input size `[h, w]` the file fixes, if it does.
+ */
+inputSize: [number, number] | null, 
+/**
+ * The size `[h, w]` the node shapes are given at: the one asked for, else the file's.
+ */
+size: [number, number] | null, nodes: Array<NodeInfo>, 
+/**
+ * Why tract cannot run the model; empty when it can.
+ */
+problems: Array<string>, 
+/**
+ * What the user should know or decide (a size to choose, a fixed batch, …).
+ */
+notes: Array<string>, };
+
+export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 
 export type LayersGrid = { name: string, stride: number, 
 /**
@@ -256,6 +318,42 @@ export type LayersResult = { models: Array<LayersModel>,
  * (at least 1e-6).
  */
 hi: number, };
+
+export type Layout = "nchw" | "nhwc";
+
+export type MetadataProp = { key: string, value: string, };
+
+export type ModelEntry = { 
+/**
+ * The manifest id; for a user's model, its asset key `upload:<sha256>`.
+ */
+id: string, 
+/**
+ * Relative to `models/`; for a user's model, its asset key.
+ */
+file: string, sha256: string, family: string, variant: string, task: string, inputs: Array<InputEntry>, output: OutputEntry, labels: Array<string>, probes: Array<Probe>, golden: string, metrics: { [key in string]: JsonValue }, eval: JsonValue, };
+
+export type NodeInfo = { 
+/**
+ * The name a probe names it by (its first output's when the node has none).
+ */
+name: string, op: string, 
+/**
+ * Its first output's shape for one item at the inspection's size, when tract infers it.
+ */
+shape: Array<number> | null, 
+/**
+ * For a 4-D (NCHW) output: input height ÷ feature height, rounded.
+ */
+stride: number | null, };
+
+export type Opset = { 
+/**
+ * Empty for the default domain (`ai.onnx`).
+ */
+domain: string, version: number, };
+
+export type OutputEntry = { name: string, shape: Array<number>, kind: string, };
 
 export type Padding = "Valid" | "Same" | "Full";
 
@@ -413,6 +511,8 @@ export type PositionScored = {
  */
 heatmap: Heatmap, spc: number, mae: number, };
 
+export type Probe = { node: string, name: string, stride: number, };
+
 export type Setting = { name: string, 
 /**
  * What the control is called on the page.
@@ -564,6 +664,20 @@ pChangeAlong: number | null, };
 export type SweepTransform = { "kind": "shift", dx: number, dy: number, } | { "kind": "scale", scale: number, };
 
 export type SweepVary = "shift" | "scale";
+
+export type TensorInfo = { name: string, 
+/**
+ * The element type's ONNX name (`FLOAT`, `INT64`, …).
+ */
+elemType: string, 
+/**
+ * `None` when the file records no shape.
+ */
+dims: Array<Dim> | null, 
+/**
+ * For an output: the node that computes it.
+ */
+node: string | null, };
 
 export type TrackerPeak = { row: number, col: number, dx: number, dy: number, value: number, };
 
