@@ -65,7 +65,7 @@ mod cli {
         #[arg(long)]
         model: Option<PathBuf>,
         /// The model's description (a manifest entry, as the page's form exports it);
-        /// without it, the description inspection suggests.
+        /// without it, the one inspection suggests.
         #[arg(long, requires = "model")]
         config: Option<PathBuf>,
         /// An image of yours (repeatable), named `upload:<sha256 of the file>`.
@@ -188,8 +188,19 @@ mod cli {
     /// Store the user's model and its description; answers the model's id.
     fn upload_model(assets: &Assets, model: &Path, config: Option<&Path>) -> Result<String> {
         let id = upload(assets, read(model)?);
-        let config = config.ok_or_else(|| err!("describe your model with --config (a manifest entry: input shape, mean, std, output)"))?;
-        assets.put(&lab::description_key(&id), read(config)?);
+        let description = match config {
+            Some(path) => read(path)?,
+            None => {
+                let inspection = shiftlab::inspect::inspect(&assets.bytes(&id)?, None)?;
+                let suggested = shiftlab::inspect::default_description(&inspection)?;
+                eprintln!(
+                    "no --config: using the description inspection suggests (its input, ImageNet normalisation for colour, output \"{}\" as {})",
+                    suggested.output.name, suggested.output.kind
+                );
+                serde_json::to_vec(&suggested).map_err(|e| err!("{e}"))?
+            }
+        };
+        assets.put(&lab::description_key(&id), description);
         Ok(id)
     }
 

@@ -133,3 +133,72 @@ fn bad_audit_requests_are_refused_with_the_limit() {
     request["range"] = json!(40);
     assert!(lab::run("audit", request, &assets, |_, _| {}).is_err());
 }
+
+/// Stores a fixture model of `tests/fixtures/models` with its sidecar, as the page and the
+/// CLI do; answers its id.
+fn upload_fixture(assets: &Assets, name: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let dir = root().join("tests/fixtures/models");
+    let bytes = std::fs::read(dir.join(format!("{name}.onnx"))).unwrap();
+    let hash: String = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let id = format!("upload:{hash}");
+    assets.put(&id, bytes);
+    let sidecar = std::fs::read(dir.join(format!("{name}.json"))).unwrap();
+    assets.put(&lab::description_key(&id), sidecar);
+    id
+}
+
+/// The fixtures are one network exported five ways (PyTorch NCHW with a dynamic or a fixed
+/// batch, tf2onnx-style NHWC with BGR input, ending in a softmax, with a second output): read
+/// through their descriptions, all five audit to the same numbers.
+#[test]
+fn one_network_exported_five_ways_audits_the_same() {
+    let assets = Assets::open(root()).unwrap();
+    let photos: Vec<String> = shiftlab::labs::audit::READOUT_PHOTOS[..4]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let reports: Vec<(String, Value)> = ["classifier", "batch1", "nhwc", "softmax", "two-outputs"]
+        .into_iter()
+        .map(|name| {
+            let id = upload_fixture(&assets, name);
+            let request = json!({"model": id, "images": photos, "mode": "crop", "range": 4, "pairs": 3, "seed": 0});
+            (name.to_string(), run(&assets, "audit", request))
+        })
+        .collect();
+    let (first, reference) = &reports[0];
+    for part in ["shift", "scale", "layers", "border"] {
+        assert_eq!(
+            reference[part]["status"], "measured",
+            "{first} {part}: {}",
+            reference[part]
+        );
+        for (name, report) in &reports[1..] {
+            assert!(
+                close(&report[part], &reference[part]),
+                "{name} {part}: {} vs {first}: {}",
+                report[part],
+                reference[part]
+            );
+        }
+    }
+}
+
+/// Equal JSON, numbers within 1e-4 (the formats differ in float rounding only).
+fn close(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            (x.as_f64().unwrap() - y.as_f64().unwrap()).abs() < 1e-4
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| close(p, q))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| close(v, w)))
+        }
+        _ => a == b,
+    }
+}

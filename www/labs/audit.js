@@ -126,8 +126,10 @@ export function view(ctx) {
       const id = `upload:${await sha256Hex(bytes)}`;
       if (expected && id !== expected) throw new Error(`it is not the file this link names (its sha256 starts ${id.slice(7, 19)}, the link's ${expected.slice(7, 19)})`);
       await ctx.client.put(id, bytes.slice());
-      const inspected = await ctx.run('inspect', { model: id });
-      const description = entryOf(id)?.inputs ? stripDerived(entryOf(id)) : inspected.description;
+      const inspected = /** @type {import('../generated/types').InspectResult} */ (await ctx.run('inspect', { model: id }));
+      // What tract cannot run is refused here, with the node and op it names.
+      if (inspected.inspection.problems.length) throw new Error(inspected.inspection.problems.join('; '));
+      const description = entryOf(id) ? stripDerived(entryOf(id)) : stripDerived(inspected.description);
       await addUserModel(ctx.client, manifest, { id, name: file.name, bytes, description });
       ctx.dismiss('audit-model');
       inspections.set(id, inspected);
@@ -160,7 +162,7 @@ export function view(ctx) {
     ctx.setState({ ...state });
   }
 
-  /** @type {Map<string, any>} */
+  /** @type {Map<string, import('../generated/types').InspectResult>} */
   const inspections = new Map();
 
   // The description form of a user's model: what the file cannot say.
@@ -184,7 +186,7 @@ export function view(ctx) {
       set('mean', p.mean.slice(0, channels).join(', '));
       set('std', p.std.slice(0, channels).join(', '));
     });
-    const outputs = inspections.get(id)?.inspection?.outputs?.map((o) => o.name) ?? [entry.output.name];
+    const outputs = inspections.get(id)?.inspection.outputs.map((o) => o.name) ?? [entry.output.name];
     form.replaceChildren(
       h('h3', {}, 'Describe the input'),
       h('div', { class: 'controls' }, preset, field('channels', 'channels', c), field('height', 'height', hgt), field('width', 'width', wid)),
@@ -210,7 +212,7 @@ export function view(ctx) {
 
   // Probe layers are picked from the graph's nodes with a feature map, with their total stride.
   function probeList(id, entry) {
-    const nodes = (inspections.get(id)?.inspection?.nodes ?? []).filter((n) => n.stride);
+    const nodes = (inspections.get(id)?.inspection.nodes ?? []).filter((n) => n.stride);
     const chosen = new Set(entry.probes.map((p) => p.node));
     const options = nodes.length ? nodes : entry.probes.map((p) => ({ name: p.node, op: '', shape: [], stride: p.stride }));
     return h(
@@ -218,7 +220,7 @@ export function view(ctx) {
       { class: 'probes', dataset: { testid: 'describe-probes' } },
       h('legend', {}, 'Probe layers (feature maps to compare; stride = input size ÷ feature size)'),
       options.map((n) =>
-        h('label', { class: 'probe' }, h('input', { type: 'checkbox', name: 'probe', value: n.name, checked: chosen.has(n.name), dataset: { stride: String(n.stride) } }), ` ${n.name} ${n.op ? `(${n.op}, ${n.shape.join('×')})` : ''} ÷${n.stride}`),
+        h('label', { class: 'probe' }, h('input', { type: 'checkbox', name: 'probe', value: n.name, checked: chosen.has(n.name), dataset: { stride: String(n.stride) } }), ` ${n.name} ${n.op ? `(${n.op}, ${n.shape?.join('×') ?? '?'})` : ''} ÷${n.stride}`),
       ),
     );
   }
@@ -258,13 +260,22 @@ export function view(ctx) {
   function showInspection(id) {
     const found = inspections.get(id)?.inspection;
     if (!found) return inspection.replaceChildren();
-    const dims = (d) => d.map((x) => (typeof x === 'number' ? x : x.symbol ?? x)).join('×');
-    const rows = (list) => list.map((io) => h('li', {}, `${io.name}: ${dims(io.dims ?? io.shape ?? [])}`));
+    const dims = (/** @type {import('../generated/types').TensorInfo} */ io) => (io.dims ? io.dims.join(' × ') : 'no shape recorded');
+    const opsets = found.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ');
+    const producer = [found.producerName, found.producerVersion].filter(Boolean).join(' ') || 'an unnamed producer';
     inspection.replaceChildren(
       h('h3', {}, 'Inside the file'),
-      h('p', { class: 'note', dataset: { testid: 'inspect-summary' } }, [found.producer, found.opset !== undefined ? `opset ${JSON.stringify(found.opset)}` : null].filter(Boolean).join(' · ')),
-      h('div', { class: 'columns' }, h('div', {}, h('h4', {}, 'Inputs'), h('ul', {}, rows(found.inputs ?? []))), h('div', {}, h('h4', {}, 'Outputs'), h('ul', {}, rows(found.outputs ?? []))), found.metadata?.length ? h('div', {}, h('h4', {}, 'Metadata'), h('ul', {}, found.metadata.map(([k, v]) => h('li', {}, `${k}: ${v}`)))) : null),
-      h('details', {}, h('summary', {}, `${(found.nodes ?? []).length} nodes`), h('ol', { class: 'nodes' }, (found.nodes ?? []).map((n) => h('li', {}, `${n.name} — ${n.op}${n.shape ? ` → ${n.shape.join('×')}` : ''}${n.stride ? ` (÷${n.stride})` : ''}`)))),
+      h('p', { class: 'note', dataset: { testid: 'inspect-summary' } }, `Made by ${producer}; ONNX IR ${found.irVersion}, opset ${opsets}. Layout ${found.layout?.toUpperCase() ?? 'unknown'}, ${found.channels ?? '?'} channel(s), batch ${found.batch ?? '?'}.`),
+      found.problems.map((p) => h('p', { class: 'notice', dataset: { kind: 'error', testid: 'inspect-problem' } }, p)),
+      found.notes.map((n) => h('p', { class: 'note', dataset: { testid: 'inspect-note' } }, n)),
+      h(
+        'div',
+        { class: 'columns' },
+        h('div', {}, h('h4', {}, 'Inputs'), h('ul', { dataset: { testid: 'inspect-inputs' } }, found.inputs.map((io) => h('li', {}, `${io.name}: ${io.elemType} ${dims(io)}`)))),
+        h('div', {}, h('h4', {}, 'Outputs'), h('ul', { dataset: { testid: 'inspect-outputs' } }, found.outputs.map((io) => h('li', {}, `${io.name}: ${io.elemType} ${dims(io)}`)))),
+        found.metadata.length ? h('div', {}, h('h4', {}, 'Metadata'), h('ul', {}, found.metadata.map((m) => h('li', {}, `${m.key}: ${m.value}`)))) : null,
+      ),
+      h('details', {}, h('summary', {}, `${found.nodes.length} nodes${found.size ? ` (shapes at ${found.size.join('×')})` : ''}`), h('ol', { class: 'nodes', dataset: { testid: 'inspect-nodes' } }, found.nodes.map((n) => h('li', {}, `${n.name} — ${n.op}${n.shape ? ` → ${n.shape.join('×')}` : ''}${n.stride ? ` (÷${n.stride})` : ''}`)))),
     );
   }
 
