@@ -17,14 +17,14 @@ function svg(tag, attrs = {}, ...children) {
 // A horizontal bar chart: one bar per label, scaled to `max`, the value written beside it.
 function bars({ labels, values, max, format }) {
   const row = 22;
-  const left = 150;
-  const width = 460;
+  const left = 230;
+  const width = 560;
   const chart = svg('svg', { viewBox: `0 0 ${width} ${row * labels.length + 8}`, width, role: 'img' });
   labels.forEach((label, i) => {
     const y = 4 + i * row;
     const w = max > 0 ? Math.max(0, (values[i] / max) * (width - left - 70)) : 0;
     chart.append(
-      svg('text', { x: left - 6, y: y + 14, 'text-anchor': 'end', 'font-size': 12 }, label),
+      svg('text', { x: left - 6, y: y + 14, 'text-anchor': 'end', 'font-size': 12 }, label.length > 34 ? `${label.slice(0, 33)}…` : label),
       svg('rect', { x: left, y: y + 3, width: w, height: row - 8, fill: '#4c78a8' }),
       svg('text', { x: left + w + 4, y: y + 14, 'font-size': 12 }, format(values[i])),
     );

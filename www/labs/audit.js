@@ -49,6 +49,11 @@ function readFile(file, limit, what) {
   return file.arrayBuffer().then((b) => new Uint8Array(b));
 }
 
+// A float32 as the user typed it (0.485, not 0.48500001430511475).
+function shortest(x) {
+  return String(Number(x.toPrecision(6)));
+}
+
 function numbers(text) {
   return text.split(/[\s,/]+/).filter(Boolean).map(Number);
 }
@@ -193,8 +198,8 @@ export function view(ctx) {
       h('div', { class: 'controls' },
         select('layout', 'layout', input.layout ?? 'nchw', [['nchw', 'NCHW (PyTorch)'], ['nhwc', 'NHWC (Keras/TF)']]),
         select('order', 'channel order', input.order ?? 'rgb', [['rgb', 'RGB'], ['bgr', 'BGR']]),
-        field('mean', 'mean', input.mean.join(', ')),
-        field('std', 'std', input.std.join(', ')),
+        field('mean', 'mean', input.mean.map(shortest).join(', ')),
+        field('std', 'std', input.std.map(shortest).join(', ')),
       ),
       h('div', { class: 'controls' },
         select('output', 'output', entry.output.name, outputs.map((o) => [o, o])),
