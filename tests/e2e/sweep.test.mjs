@@ -103,4 +103,20 @@ export const tests = [
       assertEqual(await long.getByTestId('strip').locator('canvas').count(), 21, 'scale steps 0.8× … 1.2×');
     },
   },
+  {
+    name: 'a scale sweep measures its metrics over scales, as the CLI does',
+    async run(t) {
+      const page = await t.open('#lab=sweep&direction=scale&scaleMin=0.6&scaleMax=1.4');
+      await t.waitReady(page);
+      for (const side of ['A', 'B']) {
+        const model = t.param(page, `model${side}`);
+        const request = { job: 'metrics', model, image: 'models/samples/digit-3.png', mode: 'black', range: 4, pairs: 100, seed: 0, steps: 8, vary: 'scale', scaleMin: 0.6, scaleMax: 1.4, scaleSteps: 21 };
+        const scale = nativeExperiment('sweep', request);
+        const shift = nativeExperiment('sweep', { ...request, vary: 'shift' });
+        assertClose(await valueOf(page, `image-${side}-consistency`), scale.consistency, 1e-6, `${side} consistency over scales`);
+        assertClose(await valueOf(page, `image-${side}-mac`), scale.mac, 1e-4, `${side} MAC over scales`);
+        assert(scale.mac !== shift.mac, `${side}: the scale metrics are not the shift metrics`);
+      }
+    },
+  },
 ];

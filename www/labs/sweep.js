@@ -92,7 +92,14 @@ export function metricsRequest(state, model, image) {
     pairs: image ? IMAGE_PAIRS : state.pairs,
     seed: state.seed,
     steps: DIAGONAL_STEPS,
+    // A scale sweep is measured over scales: pairs of random scales and the scale grid.
+    ...(state.direction === 'scale' ? { vary: 'scale', scaleMin: state.scaleMin, scaleMax: state.scaleMax, scaleSteps: SCALE_STEPS } : {}),
   };
+}
+
+// What the metrics depend on besides the models and images: shifts, or the scale range.
+function variedKey(state) {
+  return state.direction === 'scale' ? ['scale', state.scaleMin, state.scaleMax] : ['shift', state.crange];
 }
 
 export function sweepRequest(state, model, image) {
@@ -240,6 +247,7 @@ function view(ctx) {
         h('li', {}, h('b', {}, 'P(top-1 change)'), ' (Azulay & Weiss 2019): over the diagonal shifts (0,0), (1,1) … (8,8), the fraction of consecutive pairs whose top-1 differs. ImageNet Crop / Black: VGG16 0.062 / 0.18, ResNet50 0.061 / 0.20.'),
         h('li', {}, h('b', {}, 'MAC'), ': over the same shifts, the mean |change| of the probability of the class that is top-1 at (0,0). VGG16 Crop 0.038, ResNet50 0.04.'),
         h('li', {}, `“This image” uses ${IMAGE_PAIRS} random pairs; the held-out set uses the pairs per digit below, image i drawing its shifts from stream i of the seed. Shifts follow the shift mode.`),
+        h('li', {}, 'With the Scale sweep the same three numbers are measured over scales instead: pairs of random scales from the sweep’s range, and P(top-1 change) and MAC along its 21 scales.'),
       ),
       h('div', { class: 'controls' }, controls.crange.el, controls.pairs.el, controls.count.el, controls.seed.el),
       h('div', { style: { overflowX: 'auto' } }, metricsTable),
@@ -271,7 +279,7 @@ function view(ctx) {
   }
 
   const sweepKey = (s) => JSON.stringify([s.modelA, s.modelB, imageKey(s.image), sweepRequest(s, { id: '' }, '')]);
-  const heldOutKey = (s) => JSON.stringify([s.modelA, s.modelB, s.mode, s.crange, s.pairs, s.seed, s.count]);
+  const heldOutKey = (s) => JSON.stringify([s.modelA, s.modelB, s.mode, ...variedKey(s), s.pairs, s.seed, s.count]);
 
   // The indices of the sweep shown in the strip, the plot and the table: the whole 1-D sweep,
   // or the selected row of a 2-D grid.
@@ -441,7 +449,7 @@ function view(ctx) {
 
   const imageMetrics = new Map(); // key → Promise<[A, B]>
   async function metricsOfImage(s) {
-    const key = JSON.stringify([s.modelA, s.modelB, imageKey(s.image), s.mode, s.crange, s.seed]);
+    const key = JSON.stringify([s.modelA, s.modelB, imageKey(s.image), s.mode, ...variedKey(s), s.seed]);
     if (!imageMetrics.has(key)) {
       const promise = Promise.all(modelsOf(s).map((model) => ctx.run('sweep', metricsRequest(s, model, imageKey(s.image)))));
       imageMetrics.set(key, promise);
