@@ -11,6 +11,7 @@
 //    a cold cache (fresh browser context) and a warm one (reload in the same context).
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { createServer } from 'node:http';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -144,7 +145,7 @@ function modelTable(native, page, ort) {
     );
   }
   lines.push(`| **geometric mean** | | | | **${geomean(byNative).toFixed(2)}** | **${geomean(byOrt).toFixed(2)}** | |`);
-  return { text: lines.join('\n'), byOrt };
+  return { text: lines.join('\n'), byNative: geomean(byNative), byOrt: geomean(byOrt) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -375,14 +376,18 @@ async function main() {
       await ortPage.goto(`http://127.0.0.1:${ortServer.address().port}/`);
       // Rounds of the three, one after the other, so a burst of load on this shared machine
       // does not land on one of them only; each model's time is the median over the rounds.
+      // The spread of the page ÷ ORT geometric mean over the rounds is printed too.
       const rounds = { native: [], page: [], ort: [] };
       let version;
+      // Every other round runs onnxruntime-web before the page's tract, so a drift in load
+      // does not always favour the same one.
       for (let r = 0; r < Number(values.rounds); r++) {
         rounds.native.push(nativeBench(opts));
+        const ort = r % 2 === 1 ? await ortBench(ortPage, manifest, opts) : null;
         rounds.page.push(await browserBench(page, opts));
-        const ort = await ortBench(ortPage, manifest, opts);
-        version = ort.version;
-        rounds.ort.push(ort.rows);
+        const yardstick = ort ?? (await ortBench(ortPage, manifest, opts));
+        version = yardstick.version;
+        rounds.ort.push(yardstick.rows);
       }
       const [native, inPage, ortRows] = [rounds.native, rounds.page, rounds.ort].map(medianRows);
       const ort = { version, rows: ortRows };
@@ -397,6 +402,11 @@ async function main() {
           'in JS for ORT; the output sums show they agree).\n',
       );
       console.log(text);
+      if (rounds.page.length > 1) {
+        const each = rounds.page.map((rows, r) => modelTable(rounds.native[r], rows, rounds.ort[r]));
+        const list = (key) => each.map((t) => t[key].toFixed(2)).join(', ');
+        console.log(`\ngeometric means round by round: page ÷ native ${list('byNative')}; page ÷ ORT ${list('byOrt')}`);
+      }
       if (ort.rows.some((r) => r.chunked)) console.log('\n† onnxruntime-web only took a batch of one: run item by item.');
       if (errors.length) console.log(`\nconsole errors of the ORT page: ${errors.join(' | ')}`);
       await page.close();
@@ -404,6 +414,7 @@ async function main() {
     }
     if (!skip.has('jobs')) {
       const jobs = heavyJobs(manifest);
+      const loadBefore = loadavg()[0];
       const page = await browser.newPage();
       await page.goto(`${origin}/models/manifest.json`);
       const rows = await pageJobs(page, jobs);
@@ -418,6 +429,9 @@ async function main() {
           'dependencies at 3), executed directly after an untimed `cargo build`; process start and model loading included.\n',
       );
       console.log(jobTable(jobs, rows, native));
+      // A pool only pays when the machine has cores to spare: the 1-minute load average says
+      // how busy it was.
+      console.log(`\nload average (1 min) before the jobs ${loadBefore.toFixed(2)}, after ${loadavg()[0].toFixed(2)}, on ${availableParallelism()} cores`);
     }
     if (!skip.has('load')) {
       const times = await loadTimes(browser, `${origin}/#lab=shift`, Number(values.loads));
