@@ -85,7 +85,9 @@ async function runBatch(session, inputs, shapes, batch, chunk) {
 }
 
 async function time({ id, url, shapes }, { batch, repeats, seed }) {
-  const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`could not download ${url}: HTTP ${response.status}`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
   const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
   try {
     const inputs = workload(shapes, batch, seed);

@@ -88,7 +88,13 @@ export function startOrtServer(manifest) {
       res.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
       return res.end('not found\n');
     }
-    const body = route.body ?? readFileSync(route.file);
+    let body;
+    try {
+      body = route.body ?? readFileSync(route.file);
+    } catch {
+      res.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
+      return res.end('not found\n');
+    }
     res.writeHead(200, { ...headers, 'Content-Type': route.type, 'Content-Length': Buffer.byteLength(body) });
     res.end(body);
   });
