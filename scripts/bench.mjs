@@ -341,7 +341,7 @@ function loadTable(times) {
     '| figure | value |',
     '|---|---:|',
     `| \`www/pkg/shiftlab_bg.wasm\` raw | ${mb(wasm.length)} (${wasm.length} bytes) |`,
-    `| the same, gzip -9 | ${mb(gz)} (${gz} bytes) |`,
+    `| the same, gzip (zlib level 9) | ${mb(gz)} (${gz} bytes) |`,
     `| \`#lab=shift\` navigation → first ready, cold cache (median; runs s) | ${(median(times.cold) / 1e3).toFixed(2)} s (${list(times.cold)}) |`,
     `| the same, warm cache (reload) | ${(median(times.warm) / 1e3).toFixed(2)} s (${list(times.warm)}) |`,
     ...times.labs.map(({ id, ms }) => `| \`#lab=${id}\` → first ready, warm cache (new tab) | ${(ms / 1e3).toFixed(2)} s |`),
