@@ -20,6 +20,11 @@ export default [
     languageOptions: { globals: { ...globals.browser } },
   },
   {
+    // The benchmark's onnxruntime-web worker runs in Chromium, not in Node.
+    files: ['scripts/bench-ort-worker.mjs'],
+    languageOptions: { globals: { ...globals.worker } },
+  },
+  {
     rules: {
       'no-unused-vars': ['error', { argsIgnorePattern: '^_', caughtErrors: 'none' }],
     },
