@@ -31,6 +31,7 @@ export const tests = [
   },
   {
     name: 'every request each lab’s default view sends gives the same result through the CLI',
+    timeoutMs: 600_000,
     async run(t) {
       const first = await t.open();
       await t.waitReady(first);

@@ -1,7 +1,7 @@
 // End-to-end tests of the page in headless Chromium.
 //   node tests/e2e/run.mjs [filter]
 // Serves the repository root, launches Chromium (scripts/chromium.mjs) and runs
-// every `tests/e2e/*.test.mjs`: each exports `tests = [{ name, run(t) }]` (see harness.mjs
+// every `tests/e2e/*.test.mjs`: each exports `tests = [{ name, run(t), timeoutMs? }]` (see harness.mjs
 // for `t`). A lab adds its own file; nothing here needs to change. Only tests whose
 // "file: name" contains `filter` run. Exits non-zero if any test fails.
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
@@ -15,6 +15,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const artifacts = join(here, 'artifacts');
 const filter = process.argv[2] ?? '';
+// A test may ask for longer with `timeoutMs` (one that walks through every lab grows with them).
 const TEST_TIMEOUT_MS = 180_000;
 
 function missingPrerequisites() {
@@ -74,7 +75,7 @@ async function main() {
         const t = new TestContext({ browser, baseUrl, artifacts });
         const started = Date.now();
         try {
-          await withTimeout(test.run(t), TEST_TIMEOUT_MS, label);
+          await withTimeout(test.run(t), test.timeoutMs ?? TEST_TIMEOUT_MS, label);
           t.assertNoPageErrors();
           passed++;
           console.log(`  ok    ${label} (${((Date.now() - started) / 1000).toFixed(1)} s)`);

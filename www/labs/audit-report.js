@@ -19,7 +19,8 @@ function bars({ labels, values, max, format }) {
   const row = 22;
   const left = 230;
   const width = 560;
-  const chart = svg('svg', { viewBox: `0 0 ${width} ${row * labels.length + 8}`, width, role: 'img' });
+  // Scales down with its container (a phone), never up beyond its drawn size.
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${row * labels.length + 8}`, width, role: 'img', style: `max-width: 100%; height: auto` });
   labels.forEach((label, i) => {
     const y = 4 + i * row;
     const w = max > 0 ? Math.max(0, (values[i] / max) * (width - left - 70)) : 0;

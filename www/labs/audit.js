@@ -177,7 +177,7 @@ export function view(ctx) {
     const input = entry.inputs[0];
     const [c, hgt, wid] = input.shape;
     const field = (name, label, value, attrs = {}) =>
-      h('label', { class: 'control' }, `${label} `, h('input', { name, value: String(value), size: 18, dataset: { testid: `describe-${name}` }, ...attrs }));
+      h('label', { class: 'control' }, `${label} `, h('input', { name, value: String(value), size: 14, style: { maxWidth: '100%' }, dataset: { testid: `describe-${name}` }, ...attrs }));
     const select = (name, label, value, options) =>
       h('label', { class: 'control' }, `${label} `, h('select', { name, dataset: { testid: `describe-${name}` } }, options.map(([v, l]) => h('option', { value: v, selected: v === value }, l))));
     const preset = h('select', { dataset: { testid: 'describe-preset' } }, h('option', { value: '' }, 'Preset…'), Object.entries(PRESETS).map(([k, p]) => h('option', { value: k }, p.label)));
