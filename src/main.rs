@@ -13,7 +13,7 @@ fn main() {}
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use clap::{Parser, Subcommand, ValueEnum};
-    use shiftlab::datasets::{clevr, red_green, siamese};
+    use shiftlab::datasets::{clevr, red_green, road, siamese};
     use shiftlab::{Result, err};
     use std::path::PathBuf;
     use std::process::ExitCode;
@@ -69,13 +69,16 @@ mod cli {
         RedGreen,
         Clevr,
         Siamese,
+        /// Road scenes and their inverse depth (the depth lab).
+        Road,
     }
 
     #[derive(clap::Args)]
     struct GenData {
         set: DataSet,
         /// red-green: train, validation, similar, dissimilar; clevr: uniform-train, uniform-test,
-        /// quadrant-train, quadrant-test; siamese: centred, shifted.
+        /// quadrant-train, quadrant-test; siamese: centred, shifted; road: fixed-train,
+        /// fixed-test, jitter-train, jitter-test.
         #[arg(long)]
         split: String,
         /// Number of examples (clevr ignores it and writes the whole split).
@@ -180,6 +183,13 @@ mod cli {
                 (
                     "clevr",
                     set.write_npy(&args.out, &prefix("clevr", &args.split))?,
+                )
+            }
+            DataSet::Road => {
+                let set = road::generate(args.split.parse()?, count()?, args.seed)?;
+                (
+                    "road",
+                    set.write_npy(&args.out, &prefix("road", &args.split))?,
                 )
             }
             DataSet::Siamese => {
