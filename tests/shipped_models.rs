@@ -5,7 +5,7 @@
 
 use sha2::{Digest, Sha256};
 use shiftlab::Tensor;
-use shiftlab::datasets::{clevr, red_green, siamese};
+use shiftlab::datasets::{clevr, red_green, road, siamese};
 use shiftlab::evaluation::remeasure;
 use shiftlab::golden::{Golden, max_golden_error};
 use shiftlab::manifest::{Manifest, ModelEntry};
@@ -137,6 +137,11 @@ fn generated_test_sets_are_the_ones_the_models_were_measured_on() {
                 let max = int(eval, "max_shift") as i32;
                 let mode = siamese::Mode::from_name(&text(eval, "split"), max).unwrap();
                 let data = siamese::generate(mode, int(eval, "n") as usize, int(eval, "seed"));
+                check_parts(&entry.id, eval, &data.unwrap().parts())
+            }
+            Some("road") => {
+                let split = text(eval, "split").parse().unwrap();
+                let data = road::generate(split, int(eval, "n") as usize, int(eval, "seed"));
                 check_parts(&entry.id, eval, &data.unwrap().parts())
             }
             Some(other) => panic!("{}: unknown generator {other}", entry.id),

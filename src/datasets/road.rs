@@ -753,3 +753,17 @@ pub fn generate(split: Split, n: usize, seed: u64) -> Result<DepthSet> {
         targets: Tensor::new(vec![n, 1, HEIGHT, WIDTH], targets)?,
     })
 }
+
+/// FNV-1a over the bits of a rendering's picture and inverse depth: equal
+/// fingerprints natively and in wasm mean bit-identical scenes.
+pub fn fingerprint(rendered: &Rendered) -> u64 {
+    rendered
+        .image
+        .data
+        .iter()
+        .chain(&rendered.inverse_depth)
+        .flat_map(|v| v.to_bits().to_le_bytes())
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+}

@@ -19,6 +19,7 @@ labs! {
     borders::Borders,
     coordconv::Coordconv,
     siamese::Siamese,
+    depth::Depth,
     // Last, and not in www/labs/index.js: the speed benchmark has no page view.
     benchmark::Benchmark,
 }
