@@ -9,5 +9,6 @@ import position from './position.js';
 import borders from './borders.js';
 import coordconv from './coordconv.js';
 import siamese from './siamese.js';
+import depth from './depth.js';
 
-export const LABS = [shift, pooling, sweep, layers, position, borders, coordconv, siamese];
+export const LABS = [shift, pooling, sweep, layers, position, borders, coordconv, siamese, depth];
