@@ -49,7 +49,7 @@ pub const BRIGHTNESS_RANGE: (f64, f64) = (0.0, 1.0);
 pub const HUE_RANGE: (f64, f64) = (-180.0, 180.0);
 pub const BASE_RANGE: (f64, f64) = (5.0, 15.0);
 pub const SCENES_RANGE: (i64, i64) = (1, 16);
-pub const DEFAULT_SCENES: i64 = 4;
+pub const DEFAULT_SCENES: i64 = 2;
 pub const DEFAULT_BASE: f64 = 8.0;
 
 /// Everything that sets up the scene the lab shows (the URL's scene settings).
@@ -349,9 +349,9 @@ pub struct ViewOutput {
 pub struct InsertionCurve {
     pub mode: Mode,
     /// Mean predicted distance at r over predicted distance at r = 1, per `RATIOS`.
-    pub relative: Vec<f64>,
+    pub relative: Vec<Option<f64>>,
     /// The least-squares slope of `relative` against r (natural: 1 if exact).
-    pub slope: f64,
+    pub slope: Option<f64>,
 }
 
 #[derive(Debug, Serialize, TS)]
@@ -376,12 +376,12 @@ pub struct InsertionOutput {
 pub struct PitchModel {
     pub id: String,
     /// Mean estimated horizon row per pitch.
-    pub horizon: Vec<f64>,
+    pub horizon: Vec<Option<f64>>,
     /// Estimated horizon shift (from pitch 0) against the true shift: slope 1 = follows.
-    pub shift_slope: f64,
+    pub shift_slope: Option<f64>,
     /// Mean signed distance error (%) of the cars at 8 and 16 m, per pitch.
-    pub error_near: Vec<f64>,
-    pub error_far: Vec<f64>,
+    pub error_near: Vec<Option<f64>>,
+    pub error_far: Vec<Option<f64>>,
 }
 
 #[derive(Debug, Serialize, TS)]
@@ -400,8 +400,8 @@ pub struct PitchOutput {
 pub struct RollModel {
     pub id: String,
     /// Mean estimated ground-plane roll (degrees) per true roll.
-    pub roll: Vec<f64>,
-    pub slope: f64,
+    pub roll: Vec<Option<f64>>,
+    pub slope: Option<f64>,
 }
 
 #[derive(Debug, Serialize, TS)]
@@ -421,9 +421,9 @@ pub struct CueRow {
     /// Per model: how much of the object's own inverse depth the map shows over its
     /// silhouette, (predicted with − without the object) / (true with − without);
     /// 1 = a full obstacle, 0 = not seen.
-    pub response: Vec<f64>,
+    pub response: Vec<Option<f64>>,
     /// Per model: mean signed error (%) of the estimated distance.
-    pub error: Vec<f64>,
+    pub error: Vec<Option<f64>>,
 }
 
 #[derive(Debug, Serialize, TS)]
@@ -480,12 +480,24 @@ fn check_scenes(scenes: usize) -> Result<()> {
     )
 }
 
-fn mean(values: impl IntoIterator<Item = f64>) -> f64 {
+/// The mean of the finite values, `None` if there are none (results carry no NaN:
+/// JSON has none, and pooled parts travel as JSON).
+fn mean(values: impl IntoIterator<Item = f64>) -> Option<f64> {
     let (sum, n) = values
         .into_iter()
         .filter(|v| v.is_finite())
         .fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
-    if n == 0 { f64::NAN } else { sum / n as f64 }
+    (n > 0).then(|| sum / n as f64)
+}
+
+/// The least-squares slope of y against x over the points that have a y.
+fn slope(x: &[f64], y: &[Option<f64>]) -> Option<f64> {
+    let (xs, ys): (Vec<f64>, Vec<f64>) = x
+        .iter()
+        .zip(y)
+        .filter_map(|(&a, b)| Some((a, (*b)?)))
+        .unzip();
+    line_fit(&xs, &ys).map(|f| f.0)
 }
 
 /// The object's box in the image, from its four face corners.
@@ -620,14 +632,13 @@ fn insertion(
                     .iter()
                     .enumerate()
                     .map(|(k, &mode)| {
-                        let relative: Vec<f64> = (0..RATIOS.len())
+                        let relative: Vec<Option<f64>> = (0..RATIOS.len())
                             .map(|j| mean(parts.iter().filter_map(|p| p[m][k][j])))
                             .collect();
-                        let slope = line_fit(&ratios, &relative).map_or(f64::NAN, |f| f.0);
                         InsertionCurve {
                             mode,
+                            slope: slope(&ratios, &relative),
                             relative,
-                            slope,
                         }
                     })
                     .collect();
@@ -645,7 +656,7 @@ fn insertion(
 }
 
 /// Per model: mean estimated horizon row, near and far car errors (%) at one pitch.
-type PitchPart = Vec<[f64; 3]>;
+type PitchPart = Vec<[Option<f64>; 3]>;
 
 fn pitch(nets: Rc<Vec<Net>>, seed: u64, scenes: usize) -> Box<dyn Job> {
     let map = {
@@ -672,16 +683,14 @@ fn pitch(nets: Rc<Vec<Net>>, seed: u64, scenes: usize) -> Box<dyn Job> {
             nets.iter()
                 .map(|net| {
                     let maps = net.maps(&refs)?;
-                    let horizon = mean(maps.iter().zip(&rendered).map(|(m, (r, _))| {
-                        GroundPlane::fit(m, &r.ground)
-                            .and_then(|p| p.horizon_row())
-                            .unwrap_or(f64::NAN)
+                    let horizon = mean(maps.iter().zip(&rendered).filter_map(|(m, (r, _))| {
+                        GroundPlane::fit(m, &r.ground).and_then(|p| p.horizon_row())
                     }));
                     let error = |car: usize| {
-                        mean(maps.iter().zip(&rendered).map(|(m, (r, first))| {
+                        mean(maps.iter().zip(&rendered).filter_map(|(m, (r, first))| {
                             let truth = f64::from(PITCH_CARS[car].0);
                             obstacle_distance(m, r, first + car)
-                                .map_or(f64::NAN, |d| 100.0 * (f64::from(d) - truth) / truth)
+                                .map(|d| 100.0 * (f64::from(d) - truth) / truth)
                         }))
                     };
                     Ok([horizon, error(0), error(1)])
@@ -709,12 +718,15 @@ fn pitch(nets: Rc<Vec<Net>>, seed: u64, scenes: usize) -> Box<dyn Job> {
             .iter()
             .enumerate()
             .map(|(m, net)| {
-                let column = |k: usize| parts.iter().map(|p| p[m][k]).collect::<Vec<f64>>();
+                let column = |k: usize| parts.iter().map(|p| p[m][k]).collect::<Vec<_>>();
                 let estimated = column(0);
-                let shift: Vec<f64> = estimated.iter().map(|h| h - estimated[zero]).collect();
+                let shift: Vec<Option<f64>> = estimated
+                    .iter()
+                    .map(|h| Some((*h)? - estimated[zero]?))
+                    .collect();
                 PitchModel {
                     id: net.id.clone(),
-                    shift_slope: line_fit(&true_shift, &shift).map_or(f64::NAN, |f| f.0),
+                    shift_slope: slope(&true_shift, &shift),
                     horizon: estimated,
                     error_near: column(1),
                     error_far: column(2),
@@ -732,7 +744,7 @@ fn pitch(nets: Rc<Vec<Net>>, seed: u64, scenes: usize) -> Box<dyn Job> {
 fn roll(nets: Rc<Vec<Net>>, seed: u64, scenes: usize) -> Box<dyn Job> {
     let map = {
         let nets = Rc::clone(&nets);
-        move |step: usize| -> Result<Vec<f64>> {
+        move |step: usize| -> Result<Vec<Option<f64>>> {
             let camera = Camera {
                 roll: ROLLS[step],
                 ..Camera::default()
@@ -744,23 +756,23 @@ fn roll(nets: Rc<Vec<Net>>, seed: u64, scenes: usize) -> Box<dyn Job> {
             nets.iter()
                 .map(|net| {
                     let maps = net.maps(&refs)?;
-                    Ok(mean(maps.iter().zip(&rendered).map(|(m, r)| {
-                        GroundPlane::fit(m, &r.ground).map_or(f64::NAN, |p| p.roll_degrees())
+                    Ok(mean(maps.iter().zip(&rendered).filter_map(|(m, r)| {
+                        GroundPlane::fit(m, &r.ground).map(|p| p.roll_degrees())
                     })))
                 })
                 .collect()
         }
     };
-    map_reduce(ROLLS.len(), map, move |parts: Vec<Vec<f64>>| {
+    map_reduce(ROLLS.len(), map, move |parts: Vec<Vec<Option<f64>>>| {
         let truth: Vec<f64> = ROLLS.iter().map(|&r| f64::from(r)).collect();
         let models = nets
             .iter()
             .enumerate()
             .map(|(m, net)| {
-                let roll: Vec<f64> = parts.iter().map(|p| p[m]).collect();
+                let roll: Vec<Option<f64>> = parts.iter().map(|p| p[m]).collect();
                 RollModel {
                     id: net.id.clone(),
-                    slope: line_fit(&truth, &roll).map_or(f64::NAN, |f| f.0),
+                    slope: slope(&truth, &roll),
                     roll,
                 }
             })
@@ -794,9 +806,9 @@ fn response(
                 .map(|(&v, _)| f64::from(v)),
         )
     };
-    let predicted = mean_over(with) - mean_over(without);
-    let truth = 1.0 / f64::from(distance) - mean_over(truth_without);
-    (truth.abs() > 1e-6 && predicted.is_finite()).then(|| predicted / truth)
+    let predicted = mean_over(with)? - mean_over(without)?;
+    let truth = 1.0 / f64::from(distance) - mean_over(truth_without)?;
+    (truth.abs() > 1e-6).then(|| predicted / truth)
 }
 
 fn cues(nets: Rc<Vec<Net>>, seed: u64, scenes: usize, kind: Kind, distance: f32) -> Box<dyn Job> {

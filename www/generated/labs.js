@@ -388,7 +388,7 @@ export const SETTINGS = {
       "type": "float"
     },
     {
-      "default": 4,
+      "default": 2,
       "label": "scenes per measurement",
       "max": 16,
       "min": 1,

@@ -185,11 +185,11 @@ export type DepthCueRow = { cue: DepthCue, label: string,
  * silhouette, (predicted with − without the object) / (true with − without);
  * 1 = a full obstacle, 0 = not seen.
  */
-response: Array<number>, 
+response: Array<number | null>, 
 /**
  * Per model: mean signed error (%) of the estimated distance.
  */
-error: Array<number>, };
+error: Array<number | null>, };
 
 export type DepthCues = { models: Array<string>, rows: Array<DepthCueRow>, };
 
@@ -199,11 +199,11 @@ export type DepthInsertionCurve = { mode: DepthInsertionMode,
 /**
  * Mean predicted distance at r over predicted distance at r = 1, per `RATIOS`.
  */
-relative: Array<number>, 
+relative: Array<number | null>, 
 /**
  * The least-squares slope of `relative` against r (natural: 1 if exact).
  */
-slope: number, };
+slope: number | null, };
 
 export type DepthInsertionMode = "natural" | "position" | "size";
 
@@ -237,15 +237,15 @@ export type DepthPitchModel = { id: string,
 /**
  * Mean estimated horizon row per pitch.
  */
-horizon: Array<number>, 
+horizon: Array<number | null>, 
 /**
  * Estimated horizon shift (from pitch 0) against the true shift: slope 1 = follows.
  */
-shiftSlope: number, 
+shiftSlope: number | null, 
 /**
  * Mean signed distance error (%) of the cars at 8 and 16 m, per pitch.
  */
-errorNear: Array<number>, errorFar: Array<number>, };
+errorNear: Array<number | null>, errorFar: Array<number | null>, };
 
 export type DepthRequest = { "job": "view", scene: DepthSceneSettings, } | { "job": "insertion", seed: number, scenes: number, kind: RoadKind, base: number, } | { "job": "pitch", seed: number, scenes: number, } | { "job": "roll", seed: number, scenes: number, } | { "job": "cues", seed: number, scenes: number, kind: RoadKind, distance: number, };
 
@@ -255,7 +255,7 @@ export type DepthRollModel = { id: string,
 /**
  * Mean estimated ground-plane roll (degrees) per true roll.
  */
-roll: Array<number>, slope: number, };
+roll: Array<number | null>, slope: number | null, };
 
 export type DepthSceneSettings = { seed: number, pitch: number, roll: number, height: number, kind: RoadKind, 
 /**

@@ -306,7 +306,8 @@ function view(ctx) {
     const v = ((event.clientY - rect.top) / rect.height) * HEIGHT;
     const point = groundPoint(u, v, state);
     if (!point) return;
-    const clamp = (x, f) => Math.min(f.max, Math.max(f.min, Math.round(x / f.step) * f.step));
+    // Whole steps of the setting, without the float noise of step multiples (0.1 × 3).
+    const clamp = (x, f) => Math.min(f.max, Math.max(f.min, Number((Math.round(x / f.step) * f.step).toFixed(2))));
     ctx.setState({ distance: clamp(point.distance, schema.distance), lateral: clamp(point.lateral, schema.lateral) });
   }
   sceneCanvas.addEventListener('pointerdown', (event) => {
@@ -371,7 +372,9 @@ function view(ctx) {
     const trueShift = result.horizon.map((v) => v - result.horizon[zero]);
     const order = trueShift.map((_, k) => k).sort((a, b) => trueShift[a] - trueShift[b]);
     const byShift = (ys) => order.map((k) => ys[k]);
-    horizonPlot.set(byShift(trueShift), [byShift(trueShift), ...result.models.map((m) => byShift(m.horizon.map((v) => v - m.horizon[zero])))]);
+    // Shifts from pitch 0; a pitch whose ground plane could not be fitted stays a gap (null).
+    const shifts = (ys) => ys.map((v) => (v === null || ys[zero] === null ? null : v - ys[zero]));
+    horizonPlot.set(byShift(trueShift), [byShift(trueShift), ...result.models.map((m) => byShift(shifts(m.horizon)))]);
     pitchErrorPlot.set(result.pitches, result.models.flatMap((m) => [m.errorNear, m.errorFar]));
     const at = result.pitches.indexOf(4);
     pitchVerdict.textContent =
