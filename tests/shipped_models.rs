@@ -150,6 +150,14 @@ fn generated_test_sets_are_the_ones_the_models_were_measured_on() {
     }
 }
 
+/// Half a unit in the last decimal place of `stated` as the manifest writes it, at
+/// least of the second (a rounded 96.80 is written 96.8).
+fn half_last_digit(stated: f64) -> f64 {
+    let text = format!("{stated}");
+    let decimals = text.split_once('.').map_or(0, |(_, d)| d.len()).max(2);
+    0.5 * 10f64.powi(-(decimals as i32))
+}
+
 #[test]
 fn headline_metrics_are_reproduced() {
     for entry in &manifest().models {
@@ -157,10 +165,10 @@ fn headline_metrics_are_reproduced() {
         assert!(!measured.is_empty(), "{}: nothing re-measured", entry.id);
         for m in measured {
             let stated = entry.metric(&m.metric).unwrap();
-            // The manifest rounds to two decimals; one changed prediction in 1,000 moves
-            // an accuracy by 0.1.
+            // The manifest rounds to two decimals, or more for small numbers (abs rel to
+            // four); one changed prediction in 1,000 moves an accuracy by 0.1.
             assert!(
-                (m.value - stated).abs() <= m.tolerance + 0.005,
+                (m.value - stated).abs() <= m.tolerance + half_last_digit(stated),
                 "{}: {} measured {}, manifest says {stated}",
                 entry.id,
                 m.metric,
