@@ -118,6 +118,16 @@ function drawScene(canvas, image, box, horizon, roll) {
   }
 }
 
+// Plots side by side where they fit, one above the other on a phone (a plot is at least 240 px).
+function plotGrid(plots) {
+  return h('div', { style: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(280px, 1fr))', gap: '1rem' } }, plots);
+}
+
+// A wide table scrolls sideways on its own instead of widening a phone's page.
+function scrolls(table) {
+  return h('div', { style: { overflowX: 'auto', maxWidth: '100%' } }, table);
+}
+
 function slopeTable(testid, models, columns) {
   const head = h('tr', {}, h('th', {}, 'model'), columns.map((c) => h('th', {}, c)));
   const body = h('tbody');
@@ -235,8 +245,8 @@ function view(ctx) {
       h('h3', {}, 'Insertion test: position against size'),
       h('p', { class: 'note' }, 'One object, at the “insertion distance” for r = 1, is moved r times further in three ways: naturally (its contact row moves towards the horizon and it shrinks to 1/r), by position only (same image size) and by size only (same contact row). Plotted: the predicted distance relative to r = 1, averaged over the scenes.'),
       insertionJob.el,
-      h('div', { class: 'compare' }, insertionPlots.map((p) => p.el)),
-      insertionTable.el,
+      plotGrid(insertionPlots.map((p) => p.el)),
+      scrolls(insertionTable.el),
       insertionVerdict,
     ),
     h(
@@ -245,7 +255,7 @@ function view(ctx) {
       h('h3', {}, 'Camera pitch'),
       h('p', { class: 'note' }, 'The camera pitches from −6° to +6°. A plane fitted to the predicted inverse depth of the ground, extrapolated to zero, gives the horizon the network assumes (the paper’s fit of row against inverse depth). Cars stand at 8 m and 16 m.'),
       pitchJob.el,
-      h('div', { class: 'compare' }, horizonPlot.el, pitchErrorPlot.el),
+      plotGrid([horizonPlot.el, pitchErrorPlot.el]),
       pitchVerdict,
     ),
     h(
@@ -263,7 +273,7 @@ function view(ctx) {
       h('h3', {}, 'Obstacle cues'),
       h('p', { class: 'note' }, 'The object at the insertion distance, with one cue changed at a time. Response: how much of its own inverse depth the map shows over its silhouette, (predicted with − without it) / (true with − without); 1 = a full obstacle, 0 = not seen.'),
       cuesJob.el,
-      cuesTable.el,
+      scrolls(cuesTable.el),
       cuesVerdict,
     ),
     h('div', { class: 'exports' }, h('span', { class: 'note' }, 'Save:'), exportButtons),
