@@ -1,6 +1,7 @@
 // Takes the home page's card pictures: each gallery link opened in headless Chromium at
 // 1280×800 and saved at a quarter of that as www/gallery/<id>.png. Run after a change to a
-// lab's look: node scripts/gallery.mjs (needs the built page, scripts/build.sh).
+// lab's look: node scripts/gallery.mjs [id …] (only those cards; needs the built page,
+// scripts/build.sh).
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { GALLERY } from '../www/home.js';
@@ -12,7 +13,8 @@ mkdirSync(out, { recursive: true });
 const server = await startServer(0);
 const browser = await launchChromium();
 try {
-  for (const { id, hash } of GALLERY) {
+  const only = process.argv.slice(2);
+  for (const { id, hash } of GALLERY.filter((card) => only.length === 0 || only.includes(card.id))) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 0.25 });
     await page.goto(`http://127.0.0.1:${server.address().port}/${hash}`);
     await page.waitForFunction(() => document.querySelector('[data-testid=status]')?.dataset.state === 'ready', null, { timeout: 120_000 });

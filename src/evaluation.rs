@@ -1,7 +1,8 @@
 //! Re-measuring a model's headline metric from its manifest `eval` recipe, so the
 //! numbers the page and the README show are numbers the repository reproduces.
 
-use crate::datasets::{clevr, red_green, siamese};
+use crate::datasets::{clevr, red_green, road, siamese};
+use crate::depth::{self, Errors};
 use crate::held_out::u8_images;
 use crate::imaging::{Image, prepare};
 use crate::manifest::ModelEntry;
@@ -64,6 +65,24 @@ enum Recipe {
         max_shift: i32,
         tolerance_px: f64,
     },
+    /// A depth network on a generated road split: abs rel and δ < 1.25 over the
+    /// pixels no deeper than `depth::MAX_DEPTH` (`metrics` names them in that order).
+    Road {
+        #[serde(rename = "generator")]
+        _generator: RoadName,
+        metrics: [String; 2],
+        split: String,
+        n: usize,
+        seed: u64,
+        tolerance_abs_rel: f64,
+        tolerance_percent: f64,
+    },
+}
+
+#[derive(Debug, Deserialize)]
+enum RoadName {
+    #[serde(rename = "road")]
+    Road,
 }
 
 #[derive(Debug, Deserialize)]
@@ -212,6 +231,41 @@ pub fn remeasure(entry: &ModelEntry, onnx: &[u8], models_dir: &Path) -> Result<V
                 value: total / n as f64,
                 tolerance: tolerance_px,
             }])
+        }
+        Recipe::Road {
+            metrics: [abs_rel, delta1],
+            split,
+            n,
+            seed,
+            tolerance_abs_rel,
+            tolerance_percent,
+            ..
+        } => {
+            let data = road::generate(split.parse()?, n, seed)?;
+            let spec = entry
+                .input_specs()
+                .into_iter()
+                .next()
+                .ok_or_else(|| err!("{} has no input", entry.id))?;
+            let images: Vec<Tensor> = (0..n).map(|i| data.images.item(i)).collect();
+            let refs: Vec<&Tensor> = images.iter().collect();
+            let maps = depth::predict(&model, &spec, &refs)?;
+            let mut errors = Errors::default();
+            for (i, map) in maps.iter().enumerate() {
+                errors.add(map, &data.targets.item(i).data);
+            }
+            Ok(vec![
+                Measured {
+                    metric: abs_rel,
+                    value: errors.abs_rel(),
+                    tolerance: tolerance_abs_rel,
+                },
+                Measured {
+                    metric: delta1,
+                    value: errors.delta1_percent(),
+                    tolerance: tolerance_percent,
+                },
+            ])
         }
     }
 }

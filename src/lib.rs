@@ -6,6 +6,7 @@
 pub mod benchmark;
 pub mod colormap;
 pub mod datasets;
+pub mod depth;
 pub mod equivariance;
 pub mod error;
 pub mod evaluation;

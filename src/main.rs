@@ -15,7 +15,7 @@ mod cli {
     use clap::{Parser, Subcommand, ValueEnum};
     use serde_json::Value;
     use sha2::{Digest, Sha256};
-    use shiftlab::datasets::{clevr, red_green, siamese};
+    use shiftlab::datasets::{clevr, red_green, road, siamese};
     use shiftlab::lab::{self, Assets};
     use shiftlab::{Result, err};
     use std::io::IsTerminal;
@@ -118,13 +118,16 @@ mod cli {
         RedGreen,
         Clevr,
         Siamese,
+        /// Road scenes and their inverse depth (the depth lab).
+        Road,
     }
 
     #[derive(clap::Args)]
     struct GenData {
         set: DataSet,
         /// red-green: train, validation, similar, dissimilar; clevr: uniform-train, uniform-test,
-        /// quadrant-train, quadrant-test; siamese: centred, shifted.
+        /// quadrant-train, quadrant-test; siamese: centred, shifted; road: fixed-train,
+        /// fixed-test, jitter-train, jitter-test.
         #[arg(long)]
         split: String,
         /// Number of examples (clevr ignores it and writes the whole split).
@@ -341,6 +344,13 @@ mod cli {
                 (
                     "clevr",
                     set.write_npy(&args.out, &prefix("clevr", &args.split))?,
+                )
+            }
+            DataSet::Road => {
+                let set = road::generate(args.split.parse()?, count()?, args.seed)?;
+                (
+                    "road",
+                    set.write_npy(&args.out, &prefix("road", &args.split))?,
                 )
             }
             DataSet::Siamese => {

@@ -56,3 +56,14 @@ fn a_keras_style_upload_is_inspected_and_matches_its_golden_output_in_the_browse
         refused.problems
     );
 }
+
+/// The road renderer in wasm draws the very bits it draws natively (the number is
+/// `tests/depth.rs`'s `FIXED_TEST_SCENE_0`): the page shows the scenes the depth
+/// models were trained and measured on.
+#[wasm_bindgen_test]
+fn road_scenes_render_bit_identically_in_the_browser() {
+    use shiftlab::datasets::road;
+    let split: road::Split = "fixed-test".parse().unwrap();
+    let rendered = road::scene(split, 0, 0).render();
+    assert_eq!(road::fingerprint(&rendered), 7_833_601_051_673_616_338);
+}

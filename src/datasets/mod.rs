@@ -4,6 +4,7 @@
 pub mod clevr;
 pub mod npy;
 pub mod red_green;
+pub mod road;
 pub mod siamese;
 
 use crate::{Result, Tensor};

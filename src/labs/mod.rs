@@ -19,6 +19,7 @@ labs! {
     borders::Borders,
     coordconv::Coordconv,
     siamese::Siamese,
+    depth::Depth,
     audit::Audit,
     // Last, and not in www/labs/index.js: inspecting a model file (the audit view's) and
     // the speed benchmark have no page view of their own.

@@ -261,6 +261,196 @@ export const SETTINGS = {
       "type": "int"
     }
   ],
+  "depth": [
+    {
+      "default": 3,
+      "label": "scene",
+      "max": 9999,
+      "min": 0,
+      "name": "seed",
+      "type": "int"
+    },
+    {
+      "default": 0.0,
+      "label": "camera pitch (°, + looks down)",
+      "max": 8.0,
+      "min": -8.0,
+      "name": "pitch",
+      "step": 0.5,
+      "type": "float"
+    },
+    {
+      "default": 0.0,
+      "label": "camera roll (°)",
+      "max": 12.0,
+      "min": -12.0,
+      "name": "roll",
+      "step": 0.5,
+      "type": "float"
+    },
+    {
+      "default": 1.65,
+      "label": "camera height (m)",
+      "max": 2.5,
+      "min": 1.0,
+      "name": "height",
+      "step": 0.05,
+      "type": "float"
+    },
+    {
+      "choices": [
+        {
+          "label": "car",
+          "title": "1.75 m wide, 1.5 m high",
+          "value": "car"
+        },
+        {
+          "label": "van",
+          "title": "2 m wide, 2.15 m high",
+          "value": "van"
+        },
+        {
+          "label": "truck",
+          "title": "2.5 m wide, 3.4 m high",
+          "value": "truck"
+        },
+        {
+          "label": "pedestrian",
+          "title": "0.58 m wide, 1.75 m high",
+          "value": "pedestrian"
+        }
+      ],
+      "default": "car",
+      "label": "object",
+      "name": "kind",
+      "type": "enum"
+    },
+    {
+      "default": 12.0,
+      "label": "object distance (m)",
+      "max": 45.0,
+      "min": 4.0,
+      "name": "distance",
+      "step": 0.5,
+      "type": "float"
+    },
+    {
+      "default": 0.0,
+      "label": "object lateral (m)",
+      "max": 6.0,
+      "min": -6.0,
+      "name": "lateral",
+      "step": 0.1,
+      "type": "float"
+    },
+    {
+      "default": 1.0,
+      "label": "object size ×",
+      "max": 3.0,
+      "min": 0.3,
+      "name": "scale",
+      "step": 0.05,
+      "type": "float"
+    },
+    {
+      "choices": [
+        {
+          "label": "on",
+          "title": "drawn",
+          "value": "on"
+        },
+        {
+          "label": "off",
+          "title": "left out",
+          "value": "off"
+        }
+      ],
+      "default": "on",
+      "label": "shadow",
+      "name": "shadow",
+      "type": "enum"
+    },
+    {
+      "default": 0.15,
+      "label": "bottom band (share of height)",
+      "max": 0.5,
+      "min": 0.0,
+      "name": "band",
+      "step": 0.01,
+      "type": "float"
+    },
+    {
+      "default": 0.1,
+      "label": "band brightness",
+      "max": 1.0,
+      "min": 0.0,
+      "name": "bandBrightness",
+      "step": 0.05,
+      "type": "float"
+    },
+    {
+      "choices": [
+        {
+          "label": "on",
+          "title": "drawn",
+          "value": "on"
+        },
+        {
+          "label": "off",
+          "title": "left out",
+          "value": "off"
+        }
+      ],
+      "default": "off",
+      "label": "interior removed",
+      "name": "hollow",
+      "type": "enum"
+    },
+    {
+      "choices": [
+        {
+          "label": "on",
+          "title": "drawn",
+          "value": "on"
+        },
+        {
+          "label": "off",
+          "title": "left out",
+          "value": "off"
+        }
+      ],
+      "default": "off",
+      "label": "grayscale",
+      "name": "grayscale",
+      "type": "enum"
+    },
+    {
+      "default": 0.0,
+      "label": "hue rotation (°)",
+      "max": 180.0,
+      "min": -180.0,
+      "name": "hue",
+      "step": 5.0,
+      "type": "float"
+    },
+    {
+      "default": 8.0,
+      "label": "insertion: distance at r = 1 (m)",
+      "max": 15.0,
+      "min": 5.0,
+      "name": "base",
+      "step": 0.5,
+      "type": "float"
+    },
+    {
+      "default": 2,
+      "label": "scenes per measurement",
+      "max": 16,
+      "min": 1,
+      "name": "scenes",
+      "type": "int"
+    }
+  ],
   "inspect": [],
   "layers": [
     {

@@ -217,6 +217,111 @@ centre: [number, number],
  */
 models: Array<CoordconvModelPrediction>, };
 
+export type DepthCue = "baseline" | "noShadow" | "noBand" | "noShadowNoBand" | "thickBand" | "brightBand" | "hollow" | "grayscale" | "hue90" | "hue180" | "darkBody" | "lightBody";
+
+export type DepthCueRow = { cue: DepthCue, label: string, 
+/**
+ * Per model: how much of the object's own inverse depth the map shows over its
+ * silhouette, (predicted with − without the object) / (true with − without);
+ * 1 = a full obstacle, 0 = not seen.
+ */
+response: Array<number | null>, 
+/**
+ * Per model: mean signed error (%) of the estimated distance.
+ */
+error: Array<number | null>, };
+
+export type DepthCues = { models: Array<string>, rows: Array<DepthCueRow>, };
+
+export type DepthInsertion = { ratios: Array<number>, models: Array<DepthInsertionModel>, };
+
+export type DepthInsertionCurve = { mode: DepthInsertionMode, 
+/**
+ * Mean predicted distance at r over predicted distance at r = 1, per `RATIOS`.
+ */
+relative: Array<number | null>, 
+/**
+ * The least-squares slope of `relative` against r (natural: 1 if exact).
+ */
+slope: number | null, };
+
+export type DepthInsertionMode = "natural" | "position" | "size";
+
+export type DepthInsertionModel = { id: string, curves: Array<DepthInsertionCurve>, };
+
+export type DepthModelView = { id: string, 
+/**
+ * Inverse depth, on the truth's scale.
+ */
+map: Heatmap, 
+/**
+ * The object's estimated distance (m), if any pixel is mostly the object.
+ */
+distance: number | null, 
+/**
+ * The horizon row and roll (degrees) of the ground plane fitted to the map.
+ */
+horizon: number | null, roll: number | null, 
+/**
+ * Over this scene's pixels up to 80 m.
+ */
+absRel: number, delta1Percent: number, };
+
+export type DepthPitch = { pitches: Array<number>, 
+/**
+ * The true horizon row per pitch.
+ */
+horizon: Array<number>, models: Array<DepthPitchModel>, };
+
+export type DepthPitchModel = { id: string, 
+/**
+ * Mean estimated horizon row per pitch.
+ */
+horizon: Array<number | null>, 
+/**
+ * Estimated horizon shift (from pitch 0) against the true shift: slope 1 = follows.
+ */
+shiftSlope: number | null, 
+/**
+ * Mean signed distance error (%) of the cars at 8 and 16 m, per pitch.
+ */
+errorNear: Array<number | null>, errorFar: Array<number | null>, };
+
+export type DepthRequest = { "job": "view", scene: DepthSceneSettings, } | { "job": "insertion", seed: number, scenes: number, kind: RoadKind, base: number, } | { "job": "pitch", seed: number, scenes: number, } | { "job": "roll", seed: number, scenes: number, } | { "job": "cues", seed: number, scenes: number, kind: RoadKind, distance: number, };
+
+export type DepthRoll = { rolls: Array<number>, models: Array<DepthRollModel>, };
+
+export type DepthRollModel = { id: string, 
+/**
+ * Mean estimated ground-plane roll (degrees) per true roll.
+ */
+roll: Array<number | null>, slope: number | null, };
+
+export type DepthSceneSettings = { seed: number, pitch: number, roll: number, height: number, kind: RoadKind, 
+/**
+ * The object's face, metres ahead.
+ */
+distance: number, 
+/**
+ * The object's centre, metres right of the camera.
+ */
+lateral: number, 
+/**
+ * Size relative to the kind's typical size.
+ */
+scale: number, shadow: boolean, band: number, bandBrightness: number, hollow: boolean, grayscale: boolean, hue: number, };
+
+export type DepthView = { image: Image, truth: Heatmap, 
+/**
+ * Fixed pose, then jittered.
+ */
+models: Array<DepthModelView>, 
+/**
+ * The true horizon row at the centre column and the object's box in the
+ * image `[left, top, right, bottom]` (pixels; absent if behind the camera).
+ */
+horizon: number, objectBox: [number, number, number, number] | null, };
+
 export type Dim = number | string;
 
 export type Heatmap = { width: number, height: number, rgba: Uint8Array, lo: number, hi: number, map: ColorMap, };
@@ -512,6 +617,8 @@ export type PositionScored = {
 heatmap: Heatmap, spc: number, mae: number, };
 
 export type Probe = { node: string, name: string, stride: number, };
+
+export type RoadKind = "car" | "van" | "truck" | "pedestrian";
 
 export type Setting = { name: string, 
 /**

@@ -9,6 +9,7 @@ import position from './position.js';
 import borders from './borders.js';
 import coordconv from './coordconv.js';
 import siamese from './siamese.js';
+import depth from './depth.js';
 import audit from './audit.js';
 
-export const LABS = [shift, pooling, sweep, layers, position, borders, coordconv, siamese, audit];
+export const LABS = [shift, pooling, sweep, layers, position, borders, coordconv, siamese, depth, audit];
