@@ -1,8 +1,10 @@
 //! Lab 4, position from padding (Islam et al. 2020, "How much position
 //! information do convolutional neural networks encode?"): a frozen encoder's
-//! features, resized to a common grid, are read out by a linear map fitted in
-//! closed form to a position map (H, V, G, HS, VS); if the readout can draw the
-//! map on held-out photos, the features carry absolute position. Plus the
+//! features — one layer, or several resized to a common grid and concatenated
+//! as in the paper — are read out by a linear map (1×1 or the paper's 3×3)
+//! fitted in closed form to a position map (H, V, G, HS, VS); if the readout
+//! can draw the map on held-out photos, the features carry absolute position.
+//! The same readout on the input pixels is the control. Plus the
 //! seed article's hand test: one object at two places, convolved with and
 //! without zero padding.
 
@@ -12,6 +14,7 @@ use crate::lab::{Assets, Experiment, Job, Setting, once, steps};
 use crate::metrics::{self, PositionMap, Ridge, position_map};
 use crate::model::ProbeModel;
 use crate::rng::Rng;
+use crate::evaluation::BATCH;
 use crate::{Result, Tensor, err};
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
@@ -19,8 +22,12 @@ use ts_rs::TS;
 
 /// Side of the common feature grid.
 pub const GRID: (i64, i64) = (6, 28);
-/// Random training crops per photo (and held-out crops per test photo).
-pub const CROPS: (i64, i64) = (1, 12);
+/// Random training crops per photo (and held-out crops per test photo): up to 64, so
+/// the 8 training photos give the ≥ 500 crops of the manifest's measurement.
+pub const CROPS: (i64, i64) = (1, 64);
+/// The layer name that reads out the encoder's (normalised) input pixels instead
+/// of a feature map: the control, since a random crop's pixels carry no position.
+pub const INPUT: &str = "input";
 /// Seeds of the random crops.
 pub const SEEDS: (i64, i64) = (0, 99);
 /// Ridge penalties per training row, on standardised features.
@@ -97,8 +104,9 @@ pub struct ReadoutRequest {
     /// Asset keys of the photos the readout is fitted on, and tested on.
     pub train_images: Vec<String>,
     pub test_images: Vec<String>,
-    /// Display name of a probe every encoder has.
-    pub layer: String,
+    /// Display names of probes every encoder has (or `INPUT`), read out together:
+    /// resized to the grid and concatenated.
+    pub layers: Vec<String>,
     pub target: PositionMap,
     pub grid: usize,
     pub kernel: usize,
@@ -123,8 +131,9 @@ pub struct ReadoutOptions {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReadoutSettings {
-    /// Probe node whose features are read out.
-    pub layer: String,
+    /// Probe nodes (or `INPUT`) whose features, resized to the grid and
+    /// concatenated, are read out.
+    pub layers: Vec<String>,
     pub target: PositionMap,
     /// Side of the common grid the features are resized to.
     pub grid: usize,
@@ -142,6 +151,9 @@ pub struct ReadoutSettings {
 impl ReadoutSettings {
     /// The settings within the lab's limits.
     pub fn validate(&self) -> Result<()> {
+        if self.layers.is_empty() {
+            return Err(err!("the readout needs at least one layer"));
+        }
         if !KERNELS.iter().any(|(k, _, _)| *k == self.kernel.to_string()) {
             return Err(err!(
                 "the readout window is 1×1 or 3×3, not {0}×{0}",
@@ -202,8 +214,8 @@ pub struct Readout {
     pub black: Scored,
     pub white: Scored,
     pub noise: Scored,
-    /// `[c, h, w]` of the layer before resizing.
-    pub feature_shape: Vec<usize>,
+    /// `[c, h, w]` of each layer before resizing.
+    pub feature_shapes: Vec<Vec<usize>>,
     pub train_rows: usize,
 }
 
@@ -337,29 +349,57 @@ impl Standardiser {
     }
 }
 
-/// Features of `layer` for a batch of `[c, h, w]` inputs, resized to the grid.
+/// Where readout features come from: the input itself, or a probe of the model.
+#[derive(Clone, Copy)]
+enum Source {
+    Input,
+    Probe(usize),
+}
+
+/// Features of the `sources` for `[c, h, w]` inputs, each resized to the grid and
+/// concatenated along channels, and each source's `[c, h, w]` before resizing.
 fn features(
     model: &ProbeModel,
-    layer: usize,
+    sources: &[Source],
     inputs: &[Tensor],
     grid: usize,
-) -> Result<(Vec<Tensor>, Vec<usize>)> {
-    let batch = Tensor::stack(inputs)?;
-    let run = model.run(&[&batch.data], inputs.len())?;
-    let maps = &run.features[layer].1;
-    if maps.shape.len() != 4 {
-        return Err(err!(
-            "the layer is not a feature map (shape {:?})",
-            maps.shape
-        ));
+) -> Result<(Vec<Tensor>, Vec<Vec<usize>>)> {
+    let mut out = Vec::with_capacity(inputs.len());
+    let mut shapes = Vec::new();
+    // Batches of `BATCH`: the early probes of hundreds of crops at once would take
+    // hundreds of MB.
+    for chunk in inputs.chunks(BATCH) {
+        let run = if sources.iter().any(|s| matches!(s, Source::Probe(_))) {
+            Some(model.run(&[&Tensor::stack(chunk)?.data], chunk.len())?)
+        } else {
+            None
+        };
+        let mut items: Vec<Tensor> = vec![Tensor::zeros(vec![0, grid, grid]); chunk.len()];
+        shapes.clear();
+        for &source in sources {
+            let maps: Vec<Tensor> = match (source, &run) {
+                (Source::Probe(layer), Some(run)) => {
+                    let maps = &run.features[layer].1;
+                    if maps.shape.len() != 4 {
+                        return Err(err!(
+                            "the layer is not a feature map (shape {:?})",
+                            maps.shape
+                        ));
+                    }
+                    (0..chunk.len()).map(|i| maps.item(i)).collect()
+                }
+                _ => chunk.to_vec(),
+            };
+            shapes.push(maps[0].shape.clone());
+            for (item, map) in items.iter_mut().zip(&maps) {
+                let resized = resize(map, grid);
+                item.shape[0] += resized.shape[0];
+                item.data.extend_from_slice(&resized.data);
+            }
+        }
+        out.extend(items);
     }
-    let shape = maps.shape[1..].to_vec();
-    Ok((
-        (0..inputs.len())
-            .map(|i| resize(&maps.item(i), grid))
-            .collect(),
-        shape,
-    ))
+    Ok((out, shapes))
 }
 
 /// Fit the readout on random crops of `train` photos and score it on random
@@ -382,11 +422,21 @@ pub fn readout(
     if train.is_empty() || test.is_empty() {
         return Err(err!("the readout needs training and test photos"));
     }
-    let layer = model
-        .probes()
+    let sources = opts
+        .layers
         .iter()
-        .position(|p| *p == opts.layer)
-        .ok_or_else(|| err!("layer \"{}\" is not probed by this model", opts.layer))?;
+        .map(|name| {
+            if name == INPUT {
+                return Ok(Source::Input);
+            }
+            model
+                .probes()
+                .iter()
+                .position(|p| p == name)
+                .map(Source::Probe)
+                .ok_or_else(|| err!("layer \"{name}\" is not probed by this model"))
+        })
+        .collect::<Result<Vec<_>>>()?;
     let mut rng = Rng::new(opts.seed);
     let mut crops_of = |photos: &[Image], count: usize| -> Result<Vec<Tensor>> {
         let mut crops = Vec::new();
@@ -409,8 +459,8 @@ pub fn readout(
     let target = position_map(opts.target, side, side);
     let normalised =
         |t: &[Tensor]| -> Vec<Tensor> { t.iter().map(|x| normalise(x, spec)).collect() };
-    let (train_features, feature_shape) =
-        features(model, layer, &normalised(&train_crops), opts.grid)?;
+    let (train_features, feature_shapes) =
+        features(model, &sources, &normalised(&train_crops), opts.grid)?;
     let mut x: Vec<f32> = train_features
         .iter()
         .flat_map(|f| rows_of(f, opts.kernel))
@@ -435,13 +485,13 @@ pub fn readout(
             map,
         })
     };
-    let (test_features, _) = features(model, layer, &normalised(&test_crops), opts.grid)?;
+    let (test_features, _) = features(model, &sources, &normalised(&test_crops), opts.grid)?;
     let scored = test_features
         .iter()
         .map(score)
         .collect::<Result<Vec<_>>>()?;
     let mean = |f: fn(&Scored) -> f32| scored.iter().map(f).sum::<f32>() / scored.len() as f32;
-    let (probe_features, _) = features(model, layer, &normalised(&probes_in), opts.grid)?;
+    let (probe_features, _) = features(model, &sources, &normalised(&probes_in), opts.grid)?;
     let mut probes = probe_features
         .iter()
         .map(score)
@@ -459,7 +509,7 @@ pub fn readout(
         noise: next(),
         target_map: map_heatmap(&target, side)?,
         target,
-        feature_shape,
+        feature_shapes,
         train_rows: rows,
     })
 }
@@ -715,16 +765,22 @@ fn plan_readout(r: ReadoutRequest, assets: &Assets) -> Result<Box<dyn Job>> {
         .iter()
         .map(|id| {
             let loaded = assets.model(id)?;
-            let node = loaded
-                .entry
-                .probes
+            let nodes = r
+                .layers
                 .iter()
-                .find(|p| p.name == r.layer)
-                .ok_or_else(|| err!("{id} has no layer \"{}\"", r.layer))?
-                .node
-                .clone();
+                .map(|layer| {
+                    if layer == INPUT {
+                        return Ok(INPUT.to_string());
+                    }
+                    let probe = loaded.entry.probes.iter().find(|p| p.name == *layer);
+                    Ok(probe
+                        .ok_or_else(|| err!("{id} has no layer \"{layer}\""))?
+                        .node
+                        .clone())
+                })
+                .collect::<Result<Vec<_>>>()?;
             let settings = ReadoutSettings {
-                layer: node,
+                layers: nodes,
                 target: r.target,
                 grid: r.grid,
                 kernel: r.kernel,
