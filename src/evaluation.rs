@@ -113,7 +113,12 @@ struct PositionRecipe {
 }
 
 impl PositionRecipe {
-    fn remeasure(&self, entry: &ModelEntry, onnx: &[u8], models_dir: &Path) -> Result<Vec<Measured>> {
+    fn remeasure(
+        &self,
+        entry: &ModelEntry,
+        onnx: &[u8],
+        models_dir: &Path,
+    ) -> Result<Vec<Measured>> {
         let model = ProbeModel::load(onnx, &entry.interface(), &entry.probe_nodes())?;
         let load = |paths: &[String]| -> Result<Vec<Image>> {
             paths
@@ -133,21 +138,21 @@ impl PositionRecipe {
             .collect::<Result<Vec<_>>>()?;
         let mut out = Vec::new();
         for (kind, layers) in [("readout", nodes), ("pixels", vec![INPUT.to_string()])] {
-            for &target in &self.targets {
-                let opts = ReadoutOptions {
-                    input: entry.input_specs()[0].clone(),
-                    settings: ReadoutSettings {
-                        layers: layers.clone(),
-                        target,
-                        grid: self.grid,
-                        kernel: self.kernel,
-                        lambda: self.lambda,
-                        train_crops: self.train_crops,
-                        test_crops: self.test_crops,
-                        seed: self.seed,
-                    },
-                };
-                let r = readout(&model, &train, &test, &opts)?;
+            let opts = ReadoutOptions {
+                input: entry.input_specs()[0].clone(),
+                settings: ReadoutSettings {
+                    layers,
+                    targets: self.targets.clone(),
+                    grid: self.grid,
+                    kernel: self.kernel,
+                    lambda: self.lambda,
+                    train_crops: self.train_crops,
+                    test_crops: self.test_crops,
+                    seed: self.seed,
+                },
+            };
+            let readouts = readout(&model, &train, &test, &opts)?;
+            for (target, r) in self.targets.iter().zip(readouts) {
                 let t = format!("{target:?}").to_lowercase();
                 for (metric, value) in [("spc", r.spc), ("mae", r.mae)] {
                     out.push(Measured {

@@ -302,8 +302,8 @@ fn centred_products(
 ) -> (Vec<f64>, Vec<f64>) {
     let (d, m) = (x.len() / rows, y.len() / rows);
     let centred = |v: &[f32], means: &[f64], width: usize| -> Array2<f32> {
-        let mut a = Array2::from_shape_vec((v.len() / width, width), v.to_vec())
-            .expect("whole rows");
+        let mut a =
+            Array2::from_shape_vec((v.len() / width, width), v.to_vec()).expect("whole rows");
         for mut row in a.rows_mut() {
             for (e, mean) in row.iter_mut().zip(means) {
                 *e = (f64::from(*e) - mean) as f32;
@@ -320,7 +320,10 @@ fn centred_products(
         gram.zip_mut_with(&xb.t().dot(&xb), |s, &v| *s += f64::from(v));
         cross.zip_mut_with(&xb.t().dot(&yb), |s, &v| *s += f64::from(v));
     }
-    (gram.into_raw_vec_and_offset().0, cross.into_raw_vec_and_offset().0)
+    (
+        gram.into_raw_vec_and_offset().0,
+        cross.into_raw_vec_and_offset().0,
+    )
 }
 
 /// The lower-triangular `L` with `L Lᵀ = A`, reading only the lower half of `A` (`n × n`).
