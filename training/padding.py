@@ -17,6 +17,7 @@ y0 in {0,16,...,128}: 27 per photo, 216 in all, shipped as models/data/photos-te
 Input: RGB /255, normalised per channel with the training region's mean and std.
 
 Usage: python3 training/padding.py [zero|none|circular ...]   (default: all three)
+Then training/position_readout.py adds the position readout (recipe and metrics) to the entries.
 """
 
 import os
@@ -152,7 +153,7 @@ def main(variants):
             input_specs=[{"name": "input", "shape": [3, CROP, CROP], "mean": MEAN, "std": STD}],
             output_spec={"name": "logits", "shape": [len(photos.CLASSES)], "kind": "logits"},
             probes=probes(), verify_inputs=[xte[::27][:8]], golden_inputs=[xte[[0, 27 * 2]]])
-        pad_text = {"zero": "zero padding 1 ('same')", "none": "no padding ('valid')",
+        pad_text = {"zero": "zero padding 1 ('same')", "none": "no padding ('valid'); conv9 is 1x1, as conv8 leaves a 1x1 map",
                     "circular": "circular padding 1 ('same'), as slices + concat"}[padding]
         entry = {
             "id": model_id,
@@ -164,8 +165,9 @@ def main(variants):
             "output": fields["output"],
             "labels": photos.CLASSES,
             "probes": fields["probes"],
-            "architecture": "5 conv3x3 (16,16,32,32,32), strides (1,2,1,2,1), bias, ReLU; global "
-                            f"average pool; linear(8); {pad_text}",
+            "architecture": "9 conv3x3 (16,16,24,24,32,32,32,32,32), strides (1,2,1,2,1,2,1,2,1), "
+                            "bias, ReLU (receptive field 93 px); global average pool; linear(8); "
+                            f"{pad_text}",
             "dataset": "which of 8 bundled photos (models/photos/<label>.png, 192x192) a 64x64 "
                        "crop comes from; training crops from columns 0-111 of each photo, "
                        "held-out crops from columns 112-191 (models/data/photos-test-*.u8)",
