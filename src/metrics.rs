@@ -288,9 +288,10 @@ impl Ridge {
     }
 }
 
-/// Rows per block of the cross products: each block is multiplied in f32 (fast, by
-/// `ndarray`'s optimised kernels) and added into f64 sums, so rounding does not grow with the
-/// number of rows (the paper-sized readout fits ~18,000 rows of ~1,000 features).
+/// Rows per block of the cross products, multiplied in f64 by `ndarray`'s optimised
+/// kernels (the paper-sized readout fits ~18,000 rows of ~1,000 features); f64 because a
+/// readout with about as many rows as features amplifies rounding, and the page (wasm) and
+/// the CLI must agree.
 const BLOCK_ROWS: usize = 512;
 
 /// `XcᵀXc` (`d × d`, full) and `XcᵀYc` (`d × m`) of the column-centred `x` and `y`.
@@ -301,15 +302,12 @@ fn centred_products(
     (mx, my): (&[f64], &[f64]),
 ) -> (Vec<f64>, Vec<f64>) {
     let (d, m) = (x.len() / rows, y.len() / rows);
-    let centred = |v: &[f32], means: &[f64], width: usize| -> Array2<f32> {
-        let mut a =
-            Array2::from_shape_vec((v.len() / width, width), v.to_vec()).expect("whole rows");
-        for mut row in a.rows_mut() {
-            for (e, mean) in row.iter_mut().zip(means) {
-                *e = (f64::from(*e) - mean) as f32;
-            }
-        }
-        a
+    let centred = |v: &[f32], means: &[f64], width: usize| -> Array2<f64> {
+        let data = v
+            .chunks(width)
+            .flat_map(|row| row.iter().zip(means).map(|(&e, mean)| f64::from(e) - mean))
+            .collect();
+        Array2::from_shape_vec((v.len() / width, width), data).expect("whole rows")
     };
     let mut gram = Array2::<f64>::zeros((d, d));
     let mut cross = Array2::<f64>::zeros((d, m));
@@ -317,8 +315,8 @@ fn centred_products(
         let end = rows.min(start + BLOCK_ROWS);
         let xb = centred(&x[start * d..end * d], mx, d);
         let yb = centred(&y[start * m..end * m], my, m);
-        gram.zip_mut_with(&xb.t().dot(&xb), |s, &v| *s += f64::from(v));
-        cross.zip_mut_with(&xb.t().dot(&yb), |s, &v| *s += f64::from(v));
+        gram += &xb.t().dot(&xb);
+        cross += &xb.t().dot(&yb);
     }
     (
         gram.into_raw_vec_and_offset().0,
