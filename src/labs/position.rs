@@ -734,7 +734,8 @@ impl Experiment for Position {
             Setting::int("grid", "Grid side", GRID, 8),
             Setting::choice("kernel", "Readout", &KERNELS, "3"),
             Setting::choice("lambda", "Ridge λ", &lambdas, "0.01"),
-            Setting::int("crops", "Training crops per photo", CROPS, 6),
+            // 16 × 7 photos × 36 positions: several rows per feature of the 3×3 readout.
+            Setting::int("crops", "Training crops per photo", CROPS, 16),
             Setting::int("seed", "Crop seed", SEEDS, 7),
             Setting::int("hn", "Grid n", HAND_N, 7),
             Setting::int("hobj", "Object side", HAND_OBJECT, 3),

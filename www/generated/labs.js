@@ -548,7 +548,7 @@ export const SETTINGS = {
       "type": "enum"
     },
     {
-      "default": 6,
+      "default": 16,
       "label": "Training crops per photo",
       "max": 64,
       "min": 1,

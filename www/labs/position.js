@@ -53,7 +53,7 @@ function measuredText(manifest) {
   const pads = manifest.models.filter((m) => m.family === 'padding' && m.metrics.readout_h_spc !== undefined);
   if (!pads.length) return '';
   const r = pads[0].eval.position;
-  const spc = (m, kind) => `H ${formatNumber(m.metrics[`${kind}_h_spc`])} / V ${formatNumber(m.metrics[`${kind}_v_spc`])}`;
+  const spc = (m, kind) => `H ${m.metrics[`${kind}_h_spc`].toFixed(2)} / V ${m.metrics[`${kind}_v_spc`].toFixed(2)}`;
   return (
     `Ours (the manifest’s measurement, re-measured in CI): our 9-conv photo classifiers, frozen; ${r.layers.join(', ')} resized to ` +
     `${r.grid}×${r.grid} and concatenated; a ${r.kernel}×${r.kernel} ridge readout fitted on ${r.train_crops * r.train_photos.length} ` +
