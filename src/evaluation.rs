@@ -4,9 +4,10 @@
 use crate::datasets::{clevr, red_green, road, siamese};
 use crate::depth::{self, Errors};
 use crate::held_out::u8_images;
-use crate::imaging::{Image, prepare};
+use crate::imaging::{Image, decode, prepare};
+use crate::labs::position::{INPUT, ReadoutOptions, ReadoutSettings, readout};
 use crate::manifest::ModelEntry;
-use crate::metrics;
+use crate::metrics::{self, PositionMap};
 use crate::model::ProbeModel;
 use crate::shift::ShiftMode;
 use crate::tracking::{Tracker, peak_error};
@@ -31,6 +32,9 @@ enum Recipe {
         image_shape: Vec<usize>,
         #[serde(default)]
         tolerance_percent: f64,
+        /// The padding encoders also carry the position readout of Islam et al.
+        #[serde(default)]
+        position: Option<PositionRecipe>,
     },
     /// Red-Green classifiers on freshly generated test splits of `layout`
     /// (`paper` or `ours`, see `red_green::Layout`).
@@ -103,6 +107,85 @@ enum SiameseName {
     Siamese,
 }
 
+/// The position lab's readout (Islam et al. 2020) on shipped photos: fitted on
+/// random crops of `train_photos`, scored on random crops of `test_photos`, once on
+/// the encoder's `layers` and once on its input pixels (the control). Each target
+/// `T` gives `readout_<t>_spc`, `readout_<t>_mae`, `pixels_<t>_spc` and `pixels_<t>_mae`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PositionRecipe {
+    /// Paths under `models/`.
+    train_photos: Vec<String>,
+    test_photos: Vec<String>,
+    /// Display names of the probes read out together.
+    layers: Vec<String>,
+    targets: Vec<PositionMap>,
+    grid: usize,
+    kernel: usize,
+    lambda: f64,
+    train_crops: usize,
+    test_crops: usize,
+    seed: u64,
+    /// How far a re-measured SPC or MAE may be from the manifest's (tract's
+    /// kernels differ between machines in the last bits).
+    tolerance: f64,
+}
+
+impl PositionRecipe {
+    fn remeasure(
+        &self,
+        entry: &ModelEntry,
+        onnx: &[u8],
+        models_dir: &Path,
+    ) -> Result<Vec<Measured>> {
+        let model = ProbeModel::load(onnx, &entry.interface(), &entry.probe_nodes())?;
+        let load = |paths: &[String]| -> Result<Vec<Image>> {
+            paths
+                .iter()
+                .map(|p| {
+                    let bytes = std::fs::read(models_dir.join(p))
+                        .map_err(|e| err!("cannot read models/{p}: {e}"))?;
+                    decode(&bytes)
+                })
+                .collect()
+        };
+        let (train, test) = (load(&self.train_photos)?, load(&self.test_photos)?);
+        let nodes = self
+            .layers
+            .iter()
+            .map(|name| Ok(entry.probe(name)?.node.clone()))
+            .collect::<Result<Vec<_>>>()?;
+        let mut out = Vec::new();
+        for (kind, layers) in [("readout", nodes), ("pixels", vec![INPUT.to_string()])] {
+            let opts = ReadoutOptions {
+                input: entry.input_specs()[0].clone(),
+                settings: ReadoutSettings {
+                    layers,
+                    targets: self.targets.clone(),
+                    grid: self.grid,
+                    kernel: self.kernel,
+                    lambda: self.lambda,
+                    train_crops: self.train_crops,
+                    test_crops: self.test_crops,
+                    seed: self.seed,
+                },
+            };
+            let readouts = readout(&model, &train, &test, &opts)?;
+            for (target, r) in self.targets.iter().zip(readouts) {
+                let t = format!("{target:?}").to_lowercase();
+                for (metric, value) in [("spc", r.spc), ("mae", r.mae)] {
+                    out.push(Measured {
+                        metric: format!("{kind}_{t}_{metric}"),
+                        value: f64::from(value),
+                        tolerance: self.tolerance,
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
 #[derive(Debug, Deserialize)]
 struct RedGreenSplit {
     split: String,
@@ -132,6 +215,7 @@ pub fn remeasure(entry: &ModelEntry, onnx: &[u8], models_dir: &Path) -> Result<V
             labels,
             image_shape,
             tolerance_percent,
+            position,
         } => {
             let read = |name: &str| {
                 std::fs::read(models_dir.join(name))
@@ -145,11 +229,15 @@ pub fn remeasure(entry: &ModelEntry, onnx: &[u8], models_dir: &Path) -> Result<V
             let predictions = classify(&model, entry, &images)?;
             let labels: Vec<usize> = labels.iter().map(|&l| l as usize).collect();
             let value = 100.0 * f64::from(metrics::accuracy(&predictions, &labels)?);
-            Ok(vec![Measured {
+            let mut measured = vec![Measured {
                 metric,
                 value,
                 tolerance: tolerance_percent,
-            }])
+            }];
+            if let Some(p) = position {
+                measured.extend(p.remeasure(entry, onnx, models_dir)?);
+            }
+            Ok(measured)
         }
         Recipe::RedGreen {
             layout,

@@ -56,6 +56,13 @@ mod cli {
         /// `benchmark` lab's result; the browser half of the comparison
         /// (scripts/bench.mjs) runs the same lab in the worker.
         Bench(Bench),
+        /// Re-measure shipped models' headline metrics from their manifest `eval` recipes
+        /// (as CI does) and print `{id: {metric: value}}` as JSON; the training scripts
+        /// write the metrics only the core measures (the position readout) from it.
+        Remeasure {
+            /// Manifest ids.
+            ids: Vec<String>,
+        },
     }
 
     /// Your own files, named in a request as the page names them: `upload:<sha256>`.
@@ -159,6 +166,7 @@ mod cli {
             Command::Audit(args) => audit(&args),
             Command::Bench(args) => bench(&args),
             Command::Generate => generate(),
+            Command::Remeasure { ids } => remeasure(&ids),
         };
         match result {
             Ok(()) => ExitCode::SUCCESS,
@@ -205,6 +213,23 @@ mod cli {
         };
         assets.put(&lab::description_key(&id), description);
         Ok(id)
+    }
+
+    fn remeasure(ids: &[String]) -> Result<()> {
+        let lib = shiftlab::library::Library::of_this_crate()?;
+        let mut out = serde_json::Map::new();
+        for id in ids {
+            let entry = lib.entry(id)?;
+            let onnx = lib.read(&format!("models/{}", entry.file))?;
+            let measured = shiftlab::evaluation::remeasure(entry, &onnx, &lib.models_dir())?;
+            let metrics = measured
+                .into_iter()
+                .map(|m| (m.metric, Value::from(m.value)))
+                .collect();
+            out.insert(id.clone(), Value::Object(metrics));
+        }
+        println!("{}", Value::Object(out));
+        Ok(())
     }
 
     fn experiment(name: &str, options: &str, uploads: &Uploads) -> Result<()> {

@@ -232,6 +232,11 @@ def export_and_verify(model, model_id, input_specs, output_spec, probes, verify_
     }
 
 
+def load_manifest():
+    with open(os.path.join(MODELS, "manifest.json")) as f:
+        return json.load(f)
+
+
 def update_manifest(entry):
     """Insert or replace one model entry in models/manifest.json (kept in ORDER)."""
     import fcntl

@@ -2,8 +2,13 @@
 Kayhan & van Gemert 2020): one encoder, one recipe, three paddings:
 
   pad-zero      3x3 convs zero-padded by 1 ('same')
-  pad-none      3x3 valid convs (no padding)
+  pad-none      3x3 valid convs (no padding); conv9 is 1x1 because conv8 leaves a 1x1 map
+                (a zero-padded 3x3 conv on a 1x1 map is the same 1x1 conv)
   pad-circular  3x3 convs circularly padded by 1, written as slices + concat
+
+Nine convs with strides alternating 1 and 2: the receptive field of conv8 is 61 px and of
+conv9 93 px, so the deepest features see the whole 64x64 crop and with it its border (Islam
+et al. read position out of VGG/ResNet, whose receptive fields cover the input).
 
 Task: which of 8 bundled photos (models/photos, 192x192) a 64x64 crop comes from. Training
 crops come from the left 112 columns of each photo (x0 in [0,48], y0 in [0,128], random
@@ -12,6 +17,7 @@ y0 in {0,16,...,128}: 27 per photo, 216 in all, shipped as models/data/photos-te
 Input: RGB /255, normalised per channel with the training region's mean and std.
 
 Usage: python3 training/padding.py [zero|none|circular ...]   (default: all three)
+Then training/position_readout.py adds the position readout (recipe and metrics) to the entries.
 """
 
 import os
@@ -26,7 +32,7 @@ import common
 import photos
 
 SEED = 0
-STEPS = 600
+STEPS = 2000
 BATCH = 32
 LR = 2e-3
 CROP = 64
@@ -35,8 +41,8 @@ TEST_X = (112, 120, 128)
 TEST_Y = tuple(range(0, 129, 16))
 MEAN = [0.492, 0.395, 0.347]
 STD = [0.292, 0.253, 0.260]
-CHANNELS = [16, 16, 32, 32, 32]
-STRIDES = [1, 2, 1, 2, 1]
+CHANNELS = [16, 16, 24, 24, 32, 32, 32, 32, 32]
+STRIDES = [1, 2, 1, 2, 1, 2, 1, 2, 1]
 VARIANTS = ["zero", "none", "circular"]
 
 
@@ -53,7 +59,8 @@ class Encoder(nn.Module):
             pad = 1 if padding == "zero" else 0
             if padding == "circular":
                 setattr(self, f"pad{i}", CircularPad())
-            setattr(self, f"conv{i}", nn.Conv2d(c_in, c, 3, stride=s, padding=pad))
+            k = 1 if padding == "none" and i == len(CHANNELS) else 3
+            setattr(self, f"conv{i}", nn.Conv2d(c_in, c, k, stride=s, padding=pad))
             setattr(self, f"relu{i}", nn.ReLU())
             c_in = c
         self.padding = padding
@@ -146,7 +153,7 @@ def main(variants):
             input_specs=[{"name": "input", "shape": [3, CROP, CROP], "mean": MEAN, "std": STD}],
             output_spec={"name": "logits", "shape": [len(photos.CLASSES)], "kind": "logits"},
             probes=probes(), verify_inputs=[xte[::27][:8]], golden_inputs=[xte[[0, 27 * 2]]])
-        pad_text = {"zero": "zero padding 1 ('same')", "none": "no padding ('valid')",
+        pad_text = {"zero": "zero padding 1 ('same')", "none": "no padding ('valid'); conv9 is 1x1, as conv8 leaves a 1x1 map",
                     "circular": "circular padding 1 ('same'), as slices + concat"}[padding]
         entry = {
             "id": model_id,
@@ -158,8 +165,9 @@ def main(variants):
             "output": fields["output"],
             "labels": photos.CLASSES,
             "probes": fields["probes"],
-            "architecture": "5 conv3x3 (16,16,32,32,32), strides (1,2,1,2,1), bias, ReLU; global "
-                            f"average pool; linear(8); {pad_text}",
+            "architecture": "9 conv3x3 (16,16,24,24,32,32,32,32,32), strides (1,2,1,2,1,2,1,2,1), "
+                            "bias, ReLU (receptive field 93 px); global average pool; linear(8); "
+                            f"{pad_text}",
             "dataset": "which of 8 bundled photos (models/photos/<label>.png, 192x192) a 64x64 "
                        "crop comes from; training crops from columns 0-111 of each photo, "
                        "held-out crops from columns 112-191 (models/data/photos-test-*.u8)",

@@ -1,5 +1,6 @@
-"""A quick Islam et al. (2020)-style position readout on the padding family, to check that the
-shipped encoders show the expected effect before the browser lab does its own fit.
+"""A quick Islam et al. (2020)-style position readout on the padding family in PyTorch, an
+independent cross-check of the core's readout (training/position_readout.py), which is the one
+in the manifest and on the page.
 
 200 random 64x64 crops of the 8 class photos (readout training) and 60 of the 2 unseen photos
 (hubble_deep_field, coins; test); features of a layer bilinearly resized to 16x16; a ridge
@@ -49,11 +50,11 @@ def main():
         m.load_state_dict(torch.load(os.path.join(common.DATA, "ckpt", f"pad-{p}.pt")))
         m.eval()
         feats = {}
-        for k in range(1, 6):
+        for k in range(1, len(padding.CHANNELS) + 1):
             getattr(m, f"relu{k}").register_forward_hook(
                 lambda _m, _i, o, k=k: feats.__setitem__(k, o))
         res = {}
-        for layer in (3, 5):
+        for layer in (5, 9):
             def features(x):
                 with torch.no_grad():
                     m(torch.from_numpy(x))

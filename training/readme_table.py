@@ -29,10 +29,15 @@ def main():
     pad = [m for m in models.values() if m["family"] == "padding"]
     if pad:
         out.append("### Padding (Islam 2020; Kayhan 2020)\n")
-        row("model", "held-out crop acc %", "train s")
-        row(*["---"] * 3)
+        row("model", "held-out crop acc %", "readout SPC H / V", "readout MAE H / V",
+            "pixels (control) SPC H / V", "train s")
+        row(*["---"] * 6)
         for m in pad:
-            row(f"`{m['id']}`", m["metrics"]["test_accuracy_percent"], m["train_seconds"])
+            x = m["metrics"]
+            row(f"`{m['id']}`", x["test_accuracy_percent"],
+                f"{x['readout_h_spc']} / {x['readout_v_spc']}",
+                f"{x['readout_h_mae']} / {x['readout_v_mae']}",
+                f"{x['pixels_h_spc']} / {x['pixels_v_spc']}", m["train_seconds"])
         out.append("")
     rg = [m for m in models.values() if m["family"] == "border"]
     if rg:

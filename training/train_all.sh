@@ -12,7 +12,8 @@ bash gen_data.sh                                             # Red-Green, not-so
 python3 photos.py                                            # models/photos/*.png
 run digits digits.py
 run padding padding.py
-run position_check position_check.py                         # Islam-style readout sanity check
+run position_readout position_readout.py                     # the core's readout into the manifest
+run position_check position_check.py                         # Islam-style readout in PyTorch
 run border border.py
 run coord coord.py
 run siamese siamese.py

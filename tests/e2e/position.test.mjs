@@ -66,16 +66,17 @@ export const tests = [
       await t.waitReady(page);
       assert(ENCODERS.includes('pad-zero') && ENCODERS.includes('pad-none'), `the padding encoders are shipped: ${ENCODERS}`);
       const layer = t.param(page, 'layer');
+      assert(layer.includes('+'), `the default is the paper's multi-level readout: ${layer}`);
       // The very request the page sends, written out here, through the CLI.
       const { encoders } = native({
         job: 'readout',
         models: ['pad-zero', 'pad-none'],
         trainImages: TRAIN.map(photo),
         testImages: TEST.map(photo),
-        layer,
+        layers: layer.split('+'),
         target: 'V',
         grid: 12,
-        kernel: 1,
+        kernel: Number(t.param(page, 'kernel')),
         lambda: 0.01,
         trainCrops: 2,
         testCrops: 4,

@@ -674,7 +674,7 @@ export const SETTINGS = {
       "type": "enum"
     },
     {
-      "default": 16,
+      "default": 8,
       "label": "Grid side",
       "max": 28,
       "min": 6,
@@ -685,16 +685,16 @@ export const SETTINGS = {
       "choices": [
         {
           "label": "1×1",
-          "title": "a linear map of each position’s features (fast)",
+          "title": "a linear map of each position’s features (fast; ours)",
           "value": "1"
         },
         {
           "label": "3×3",
-          "title": "the paper’s 3×3 conv readout without padding (slower: 9× the features)",
+          "title": "the paper’s 3×3 conv readout without padding (9× the features)",
           "value": "3"
         }
       ],
-      "default": "1",
+      "default": "3",
       "label": "Readout",
       "name": "kernel",
       "type": "enum"
@@ -738,9 +738,9 @@ export const SETTINGS = {
       "type": "enum"
     },
     {
-      "default": 6,
+      "default": 16,
       "label": "Training crops per photo",
-      "max": 12,
+      "max": 64,
       "min": 1,
       "name": "crops",
       "type": "int"

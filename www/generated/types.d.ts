@@ -588,9 +588,9 @@ spc: number, mae: number,
  */
 exampleInput: Image, example: PositionScored, black: PositionScored, white: PositionScored, noise: PositionScored, 
 /**
- * `[c, h, w]` of the layer before resizing.
+ * `[c, h, w]` of each layer before resizing.
  */
-featureShape: Array<number>, trainRows: number, };
+featureShapes: Array<Array<number>>, trainRows: number, };
 
 export type PositionReadoutRequest = { 
 /**
@@ -602,9 +602,10 @@ models: Array<string>,
  */
 trainImages: Array<string>, testImages: Array<string>, 
 /**
- * Display name of a probe every encoder has.
+ * Display names of probes every encoder has (or `INPUT`), read out together:
+ * resized to the grid and concatenated.
  */
-layer: string, target: PositionMap, grid: number, kernel: number, lambda: number, trainCrops: number, testCrops: number, seed: number, };
+layers: Array<string>, target: PositionMap, grid: number, kernel: number, lambda: number, trainCrops: number, testCrops: number, seed: number, };
 
 export type PositionReadoutResult = { encoders: Array<PositionReadout>, };
 

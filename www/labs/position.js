@@ -1,5 +1,6 @@
 // The position lab (Islam et al. 2020): freeze an encoder, fit a linear readout from one layer's
-// features to a position map, and see whether it can draw the map on photos it never saw — with
+// features (or several layers' resized to one grid, as the paper does, or the input pixels as the
+// control) to a position map, and see whether it can draw the map on photos it never saw — with
 // zero padding beside no padding. Also the seed article's hand test: one object at two places,
 // convolved with and without zero padding.
 import { modelById } from '../models.js';
@@ -32,7 +33,36 @@ const CELL = { width: '1.9em', height: '1.9em', textAlign: 'center', padding: '0
 const encoders = (manifest) => manifest.models.filter((m) => m.family === 'padding' || (isUserModelId(m.id) && m.inputs[0].shape[0] === 3 && m.probes.length));
 const ids = (manifest) => encoders(manifest).map((m) => m.id);
 const pick = (list, wanted, other) => (list.includes(wanted) ? wanted : (list.find((id) => id !== other) ?? list[0]));
-const layersOf = (manifest, id) => modelById(manifest, id)?.probes.map((p) => p.name) ?? [];
+// A layer choice is a probe, several probes read out together (joined by '+': the paper's
+// multi-level readout, the layers the manifest's measurement uses) or the input pixels.
+const INPUT = 'input';
+const multiLevel = (manifest, id) => modelById(manifest, id)?.eval?.position?.layers.join('+');
+const layersOf = (manifest, id) => {
+  const probes = modelById(manifest, id)?.probes.map((p) => p.name) ?? [];
+  return [multiLevel(manifest, id), ...probes, INPUT].filter(Boolean);
+};
+const layerLabel = (layer) => (layer === INPUT ? 'input pixels (control)' : layer.includes('+') ? `${layer} (the paper’s multi-level)` : layer);
+
+// The paper's numbers in its own setting, beside ours as the manifest states them (measured by
+// the core; CI re-measures them from the manifest's eval recipe).
+const PAPER =
+  'Islam et al.: ImageNet-trained VGG16 and ResNet152, frozen; the features of all five stages resized to 28×28 and ' +
+  'concatenated; a 3×3 convolutional readout trained on DUT-S and tested on PASCAL-S. With zero padding the H and V ' +
+  'maps come out with SPC about 0.7–0.9; without padding, and for the readout on the input image alone, SPC is near 0.';
+function measuredText(manifest) {
+  const pads = manifest.models.filter((m) => m.family === 'padding' && m.metrics.readout_h_spc !== undefined);
+  if (!pads.length) return '';
+  const r = pads[0].eval.position;
+  const spc = (m, kind) => `H ${m.metrics[`${kind}_h_spc`].toFixed(2)} / V ${m.metrics[`${kind}_v_spc`].toFixed(2)}`;
+  return (
+    `Ours (the manifest’s measurement, re-measured in CI): our 9-conv photo classifiers, frozen; ${r.layers.join(', ')} resized to ` +
+    `${r.grid}×${r.grid} and concatenated; a ${r.kernel}×${r.kernel} ridge readout fitted on ${r.train_crops * r.train_photos.length} ` +
+    `random crops of the ${r.train_photos.length} training photos and tested on ${r.test_crops * r.test_photos.length} crops of ` +
+    `${r.test_photos.length} photos no model saw. SPC ` +
+    pads.map((m) => `${m.id} ${spc(m, 'readout')}`).join('; ') +
+    `; the same readout on the pixels (control) ${spc(pads[0], 'pixels')}.`
+  );
+}
 
 function encoderLabel(model) {
   const accuracy = model?.metrics?.test_accuracy_percent;
@@ -51,7 +81,8 @@ export const schema = schemaFor('position', {
   },
   layer: {
     choices: (s, { manifest }) => layersOf(manifest, s.a).filter((l) => layersOf(manifest, s.b).includes(l)),
-    default: (s, { manifest }) => layersOf(manifest, s.a).at(-1),
+    default: (s, { manifest }) => layersOf(manifest, s.a)[0],
+    optionLabel: layerLabel,
   },
 });
 
@@ -67,7 +98,7 @@ export function readoutRequest(s) {
     models: [s.a, s.b],
     trainImages: TRAIN_PHOTOS.map((p) => p.key),
     testImages: TEST_PHOTOS.map((p) => p.key),
-    layer: s.layer,
+    layers: s.layer.split('+'),
     target: s.target,
     grid: s.grid,
     kernel: Number(s.kernel),
@@ -189,6 +220,8 @@ function view(ctx) {
         'ridge regression in closed form, fitted live on random crops of seven bundled photos and tested on crops of three others, ',
         'on our small photo classifiers (zero, no or circular padding).',
       ),
+      h('p', { class: 'note', dataset: { testid: 'paper-numbers' } }, PAPER),
+      h('p', { class: 'note', dataset: { testid: 'our-numbers' } }, measuredText(manifest)),
     ),
     h('div', { class: 'panel controls' }, controls.a.el, controls.b.el, controls.layer.el, controls.target.el, controls.kernel.el, controls.grid.el, controls.crops.el, controls.lambda.el, controls.seed.el),
     emptyNote,
@@ -274,8 +307,8 @@ function view(ctx) {
     for (const side of ['a', 'b']) {
       const r = byside[side];
       const p = panels[side];
-      p.heading.textContent = `${sides[side].id} — ${s.layer}`;
-      p.shape.textContent = `features ${r.featureShape.join('×')} resized to ${s.grid}×${s.grid}; maps ${r.side}×${r.side}`;
+      p.heading.textContent = `${sides[side].id} — ${layerLabel(s.layer)}`;
+      p.shape.textContent = `features ${r.featureShapes.map((f) => f.join('×')).join(' + ')} resized to ${s.grid}×${s.grid}; maps ${r.side}×${r.side}`;
       drawRgba(p.input, r.exampleInput);
       drawRgba(p.target, r.targetMap);
       for (const [key] of PROBES) drawRgba(p.maps[key], r[key].heatmap);
