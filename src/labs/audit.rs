@@ -46,6 +46,8 @@ pub const READOUT_PHOTOS: [&str; 10] = [
     "models/photos/coins.png",
 ];
 const READOUT_TRAIN: usize = 7;
+/// Side of the grid the readout's layers are resized to.
+const READOUT_GRID: usize = 8;
 
 pub struct Audit;
 
@@ -96,13 +98,14 @@ pub struct LayerScore {
     pub mean: f64,
 }
 
-/// How well a linear readout of one layer draws a position map on held-out photos.
+/// How well a linear readout of the probed layers draws a position map on held-out photos.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(rename = "AuditReadout")]
 pub struct ReadoutScore {
     pub target: String,
-    pub layer: String,
+    /// The layers read out together, joined by " + ".
+    pub layers: String,
     pub spc: f64,
     pub mae: f64,
 }
@@ -182,20 +185,22 @@ fn parts(r: &Request, assets: &Assets) -> Result<Vec<std::result::Result<Part, S
             }),
         })
     };
-    // The deepest probe: the readout asks whether position survives the whole net.
-    let deepest = entry.probes.iter().max_by_key(|p| p.stride);
-    let readout = |target: &str| match deepest {
-        None => Err("the description names no probe layer to read out".to_string()),
-        Some(p) => Ok(Part {
+    // The paper's readout: every probed layer resized to one grid and concatenated, 3×3.
+    let probed: Vec<&str> = entry.probes.iter().map(|p| p.name.as_str()).collect();
+    let readout = |target: &str| {
+        if probed.is_empty() {
+            return Err("the description names no probe layer to read out".to_string());
+        }
+        Ok(Part {
             lab: "position",
             request: json!({
                 "job": "readout", "models": [r.model],
                 "trainImages": READOUT_PHOTOS[..READOUT_TRAIN],
                 "testImages": READOUT_PHOTOS[READOUT_TRAIN..],
-                "layer": p.name, "target": target, "grid": 16, "kernel": 1,
+                "layers": probed, "target": target, "grid": READOUT_GRID, "kernel": 3,
                 "lambda": 0.01, "trainCrops": 6, "testCrops": 6, "seed": r.seed.min(99),
             }),
-        }),
+        })
     };
     Ok(vec![
         metrics("shift"),
@@ -258,9 +263,9 @@ impl Experiment for Audit {
         jobs.push(Ok(lab::once(move || {
             border_rows(&loaded.model, &images, &border_spec, probabilities)
         })));
-        let deepest = (loaded.entry.probes.iter().max_by_key(|p| p.stride))
-            .map(|p| p.name.clone())
-            .unwrap_or_default();
+        let read_layers = (loaded.entry.probes.iter().map(|p| p.name.as_str()))
+            .collect::<Vec<_>>()
+            .join(" + ");
         Ok(sections(jobs, move |results: Vec<SectionResult>| {
             let [shift, scale, layers, h, v, border] = <[SectionResult; 6]>::try_from(results)
                 .map_err(|_| err!("the audit lost a part"))?;
@@ -269,7 +274,7 @@ impl Experiment for Audit {
                 let number = |k: &str| encoder[k].as_f64().ok_or_else(|| format!("the readout gave no {k}"));
                 Ok(ReadoutScore {
                     target: target.to_string(),
-                    layer: deepest.clone(),
+                    layers: read_layers.clone(),
                     spc: number("spc")?,
                     mae: number("mae")?,
                 })
@@ -417,7 +422,7 @@ pub fn as_text(report: &Value) -> String {
         format!(
             "  {} from {}: SPC {:.3}, MAE {:.3}\n",
             p["target"].as_str().unwrap_or("?"),
-            p["layer"].as_str().unwrap_or("?"),
+            p["layers"].as_str().unwrap_or("?"),
             number(p, "spc"),
             number(p, "mae")
         )

@@ -14,7 +14,11 @@ export type AuditInvariance = { images: number, consistency: number, pTop1Change
 
 export type AuditLayer = { name: string, stride: number, mean: number, };
 
-export type AuditReadout = { target: string, layer: string, spc: number, mae: number, };
+export type AuditReadout = { target: string, 
+/**
+ * The layers read out together, joined by " + ".
+ */
+layers: string, spc: number, mae: number, };
 
 export type AuditReport = { model: string, 
 /**

@@ -81,9 +81,9 @@ export function reportView(report, title) {
       h('figure', { dataset: { testid: 'audit-layers' } }, bars({ labels: layers.map((l) => `${l.name} (÷${l.stride})`), values: layers.map((l) => l.mean), max: Math.max(1e-6, ...layers.map((l) => l.mean)), format: fixed(4) })),
     );
   } else sections.push(skipped(report.layers.reason));
-  sections.push(h('h4', {}, 'Absolute position from the features'), h('p', { class: 'note' }, 'A linear readout fitted on crops of seven bundled photos and tested on three others, asked to draw a horizontal (H) and vertical (V) gradient from the deepest probed layer (Islam et al. 2020). Spearman correlation near 1: the features know where they are (zero padding usually tells them); near 0: they do not.'));
+  sections.push(h('h4', {}, 'Absolute position from the features'), h('p', { class: 'note' }, 'A linear 3×3 readout of every probed layer (resized to 8×8 and concatenated), fitted on crops of seven bundled photos and tested on three others, asked to draw a horizontal (H) and vertical (V) gradient (Islam et al. 2020). Spearman correlation near 1: the features know where they are (zero padding usually tells them); near 0: they do not.'));
   if (report.position.status === 'measured') {
-    sections.push(table(['target', 'layer', 'Spearman', 'MAE'], report.position.value.map((p) => [p.target, p.layer, p.spc.toFixed(3), p.mae.toFixed(3)]), 'audit-position'));
+    sections.push(table(['target', 'layers', 'Spearman', 'MAE'], report.position.value.map((p) => [p.target, p.layers, p.spc.toFixed(3), p.mae.toFixed(3)]), 'audit-position'));
   } else sections.push(skipped(report.position.reason));
   sections.push(h('h4', {}, 'A black border'), h('p', { class: 'note' }, 'The same images with a black frame painted over their edge: % with the same top-1 as without it, and the mean probability of that class.'));
   if (report.border.status === 'measured') {
@@ -119,7 +119,7 @@ export function reportCsv(report) {
   const rows = [['section', 'item', 'measure', 'value']];
   for (const [kind, c, p, m] of invarianceRows(report)) rows.push([kind, 'all', 'consistency_percent', c], [kind, 'all', 'p_top1_change', p], [kind, 'all', 'mac', m]);
   if (report.layers.status === 'measured') for (const l of report.layers.value) rows.push(['layers', `${l.name} (stride ${l.stride})`, 'mean_cosine_distance', l.mean]);
-  if (report.position.status === 'measured') for (const p of report.position.value) rows.push(['position', `${p.target} from ${p.layer}`, 'spearman', p.spc], ['position', `${p.target} from ${p.layer}`, 'mae', p.mae]);
+  if (report.position.status === 'measured') for (const p of report.position.value) rows.push(['position', `${p.target} from ${p.layers}`, 'spearman', p.spc], ['position', `${p.target} from ${p.layers}`, 'mae', p.mae]);
   if (report.border.status === 'measured') for (const b of report.border.value) rows.push(['border', `${b.width} px`, 'same_top1_percent', b.agreement], ['border', `${b.width} px`, 'top1_probability', b.probability]);
   return rows;
 }
