@@ -246,11 +246,10 @@ mod cli {
         Ok(())
     }
 
+    /// `lab::run_on` with progress on a terminal.
     fn run_loaded(assets: &Assets, name: &str, request: Value) -> Result<Value> {
-        let missing = lab::lab(name)?.missing_assets(&request, assets)?;
-        assets.load_from(root(), &missing)?;
         let terminal = std::io::stderr().is_terminal();
-        lab::run(name, request, assets, |done, total| {
+        lab::run_on(root(), assets, name, request, |done, total| {
             if terminal {
                 eprint!("\r{done}/{total} steps");
                 if done == total {

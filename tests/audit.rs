@@ -18,12 +18,7 @@ fn digits() -> Vec<String> {
 }
 
 fn run(assets: &Assets, lab_id: &str, request: Value) -> Value {
-    let missing = lab::lab(lab_id)
-        .unwrap()
-        .missing_assets(&request, assets)
-        .unwrap();
-    assets.load_from(root(), &missing).unwrap();
-    lab::run(lab_id, request, assets, |_, _| {}).unwrap()
+    lab::run_on(root(), assets, lab_id, request, |_, _| {}).unwrap()
 }
 
 fn audit_request(model: &str) -> Value {

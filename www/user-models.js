@@ -10,7 +10,6 @@
 export const MAX_MODEL_BYTES = 200 * 1024 * 1024;
 const DB_NAME = 'shiftlab';
 const STORE = 'models';
-export const USER_PREFIX = 'upload:';
 const ID_PATTERN = /^upload:[0-9a-f]{64}$/;
 
 export function isUserModelId(id) {
@@ -19,11 +18,6 @@ export function isUserModelId(id) {
 
 export function descriptionKey(id) {
   return `${id}.json`;
-}
-
-export async function sha256Hex(bytes) {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 // IndexedDB may be missing (private windows of some browsers): then models live for the visit.
@@ -61,33 +55,38 @@ function entryOf(id, name, description) {
   return { ...description, id, file: id, family: 'yours', variant: name, task: description.task ?? 'classification', probes: description.probes ?? [], labels: description.labels ?? [] };
 }
 
-/**
- * Hand a model to the workers and the page's model list, and keep it in the browser.
- * @param {{ put: (key: string, bytes: Uint8Array) => Promise<unknown> }} client
- * @param {{ models: any[] }} manifest
- */
-export async function addUserModel(client, manifest, { id, name, bytes, description }, { persist = true } = {}) {
-  await client.put(id, bytes.slice());
+/** @typedef {{ put: (key: string, bytes: Uint8Array) => Promise<unknown> }} Client */
+
+// The description to the workers, and the model's entry (new or replaced) to the page's list.
+async function describe(client, manifest, id, name, description) {
   await client.put(descriptionKey(id), new TextEncoder().encode(JSON.stringify(description)));
   const entry = entryOf(id, name, description);
   const at = manifest.models.findIndex((m) => m.id === id);
   if (at >= 0) manifest.models[at] = entry;
   else manifest.models.push(entry);
+}
+
+/**
+ * Hand a model to the workers and the page's model list, and keep it in the browser.
+ * @param {Client} client
+ * @param {{ models: any[] }} manifest
+ */
+export async function addUserModel(client, manifest, { id, name, bytes, description }, { persist = true } = {}) {
+  await client.put(id, bytes.slice());
+  await describe(client, manifest, id, name, description);
   missingModels.delete(id);
   if (persist) await transact('readwrite', (store) => store.put({ id, name, bytes, description }));
-  return entry;
 }
 
 /**
  * Give a user's model a new description (input size, normalisation, output, probes).
- * @param {{ put: (key: string, bytes: Uint8Array) => Promise<unknown> }} client
+ * @param {Client} client
  * @param {{ models: any[] }} manifest
  */
 export async function describeUserModel(client, manifest, id, description) {
-  await client.put(descriptionKey(id), new TextEncoder().encode(JSON.stringify(description)));
-  const at = manifest.models.findIndex((m) => m.id === id);
-  if (at < 0) throw new Error('the model is not loaded');
-  manifest.models[at] = entryOf(id, manifest.models[at].variant, description);
+  const loaded = manifest.models.find((m) => m.id === id);
+  if (!loaded) throw new Error('the model is not loaded');
+  await describe(client, manifest, id, loaded.variant, description);
   const saved = await transact('readonly', (store) => store.get(id));
   if (saved) await transact('readwrite', (store) => store.put({ ...saved, description }));
 }
@@ -108,8 +107,4 @@ export async function restoreUserModels(client, manifest, hash) {
     const key = decodeURIComponent(id);
     if (!manifest.models.some((m) => m.id === key)) missingModels.add(key);
   }
-}
-
-export function userModels(manifest) {
-  return manifest.models.filter((m) => isUserModelId(m.id));
 }

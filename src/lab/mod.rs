@@ -144,10 +144,22 @@ pub fn run(
 /// Natively: load what the request needs from the repository at `root`, then run it.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn run_from_disk(root: &std::path::Path, id: &str, request: Value) -> Result<Value> {
-    let assets = Assets::open(root)?;
-    let missing = lab(id)?.missing_assets(&request, &assets)?;
+    run_on(root, &Assets::open(root)?, id, request, |_, _| {})
+}
+
+/// Natively, with `assets` that may already hold the user's files: read what else the
+/// request needs from the repository at `root`, then run it.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn run_on(
+    root: &std::path::Path,
+    assets: &Assets,
+    id: &str,
+    request: Value,
+    progress: impl FnMut(usize, usize),
+) -> Result<Value> {
+    let missing = lab(id)?.missing_assets(&request, assets)?;
     assets.load_from(root, &missing)?;
-    run(id, request, &assets, |_, _| {})
+    run(id, request, assets, progress)
 }
 
 /// Colours per legend bar in the page module.

@@ -11,8 +11,8 @@ import { assert, assertEqual, nativeExperiment } from './harness.mjs';
 const FIXTURES = fileURLToPath(new URL('../fixtures/models/', import.meta.url));
 const fixture = (name) => `${FIXTURES}${name}`;
 
-// The request the page sent last (the view leaves it for the tests and the console).
-const lastRequest = (page) => page.evaluate(() => globalThis.shiftlabAuditRequest);
+// The audit request the page sent last (from the worker client's request log).
+const lastRequest = (page) => page.evaluate(() => globalThis.shiftlabRequests.filter((e) => e.lab === 'audit').at(-1).request);
 
 async function invarianceRows(page) {
   return (await page.getByTestId('audit-invariance').locator('tr').allTextContents()).slice(1);

@@ -11,8 +11,8 @@ import { h } from '../ui/dom.js';
 import { downloadCsv, downloadJson } from '../ui/export.js';
 import { jobBar } from '../ui/job.js';
 import { Unavailable } from '../ui/render-loop.js';
-import { uploadImage } from '../ui/upload.js';
-import { MAX_MODEL_BYTES, addUserModel, describeUserModel, isUserModelId, missingModels, removeUserModel, sha256Hex } from '../user-models.js';
+import { contentKey, uploadImage } from '../ui/upload.js';
+import { MAX_MODEL_BYTES, addUserModel, describeUserModel, isUserModelId, missingModels, removeUserModel } from '../user-models.js';
 import { reportCsv, reportHtml, reportView } from './audit-report.js';
 
 /** @typedef {import('../generated/types').AuditReport} AuditReport */
@@ -128,7 +128,7 @@ export function view(ctx) {
   async function openModel(file, expected = null) {
     try {
       const bytes = await readFile(file, MAX_MODEL_BYTES, 'models');
-      const id = `upload:${await sha256Hex(bytes)}`;
+      const id = await contentKey(bytes);
       if (expected && id !== expected) throw new Error(`it is not the file this link names (its sha256 starts ${id.slice(7, 19)}, the link's ${expected.slice(7, 19)})`);
       await ctx.client.put(id, bytes.slice());
       const inspected = /** @type {import('../generated/types').InspectResult} */ (await ctx.run('inspect', { model: id }));
@@ -295,7 +295,6 @@ export function view(ctx) {
   async function runAudit(wanted) {
     const entry = entryOf(wanted.model);
     const request = { model: wanted.model, images: imagesFor(entry), mode: wanted.mode, range: wanted.range, pairs: wanted.pairs, seed: wanted.seed };
-    globalThis.shiftlabAuditRequest = request;
     return bar.run('auditing', 'steps', (options) => ctx.run('audit', request, options), 'change a setting to run it again');
   }
 

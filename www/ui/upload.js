@@ -6,7 +6,8 @@
 // Checked before the file is read, so a huge file costs nothing.
 export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 
-async function contentKey(bytes) {
+// The key of a user's file in the worker's store: `upload:<sha256 of its bytes>`.
+export async function contentKey(bytes) {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   return `upload:${Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
