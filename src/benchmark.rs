@@ -48,6 +48,13 @@ impl Workload {
         let run = model.run(&inputs, self.batch)?;
         Ok(run.output.data.iter().map(|&v| f64::from(v)).sum())
     }
+
+    /// `runs` runs of the whole batch with every node of the plan timed (native only).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn profile(&self, model: &ProbeModel, runs: usize) -> Result<Vec<crate::model::NodeTime>> {
+        let inputs: Vec<&[f32]> = self.inputs.iter().map(Vec::as_slice).collect();
+        model.profile(&inputs, self.batch, runs)
+    }
 }
 
 /// Milliseconds since a start, on the platform's monotonic clock.

@@ -286,7 +286,7 @@ pub fn inspect(bytes: &[u8], size: Option<[usize; 2]>) -> Result<Inspection> {
             }
             match image.batch {
                 Dim::Known(1) => notes.push(
-                    "the file is fixed to batches of 1: ShiftLab runs it one image at a time (slower); export with a dynamic batch axis to run batches"
+                    "the file is fixed to batches of 1: that is how ShiftLab runs every model (one image at a time), so nothing is lost"
                         .into(),
                 ),
                 Dim::Known(n) => problems.push(format!(

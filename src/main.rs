@@ -56,6 +56,10 @@ mod cli {
         /// `benchmark` lab's result; the browser half of the comparison
         /// (scripts/bench.mjs) runs the same lab in the worker.
         Bench(Bench),
+        /// Time every node of the models' optimised tract plans on the benchmark's
+        /// workload and print where the time goes, heaviest nodes first: tract's plan,
+        /// not ONNX's graph, so fused and rewritten ops appear as tract runs them.
+        Profile(Bench),
         /// Re-measure shipped models' headline metrics from their manifest `eval` recipes
         /// (as CI does) and print `{id: {metric: value}}` as JSON; the training scripts
         /// write the metrics only the core measures (the position readout) from it.
@@ -102,6 +106,9 @@ mod cli {
         pairs: usize,
         #[arg(long, default_value_t = 0)]
         seed: u64,
+        /// Crops per photo of the position readout.
+        #[arg(long, default_value_t = shiftlab::labs::audit::DEFAULT_CROPS)]
+        crops: usize,
     }
 
     #[derive(clap::Args)]
@@ -165,6 +172,7 @@ mod cli {
             } => experiment(&name, &options, &uploads),
             Command::Audit(args) => audit(&args),
             Command::Bench(args) => bench(&args),
+            Command::Profile(args) => profile(&args),
             Command::Generate => generate(),
             Command::Remeasure { ids } => remeasure(&ids),
         };
@@ -283,7 +291,7 @@ mod cli {
         };
         let request = serde_json::json!({
             "model": id, "images": images, "mode": args.mode,
-            "range": args.range, "pairs": args.pairs, "seed": args.seed,
+            "range": args.range, "pairs": args.pairs, "seed": args.seed, "crops": args.crops,
         });
         let report = run_loaded(&assets, "audit", request)?;
         print!("{}", shiftlab::labs::audit::as_text(&report));
@@ -323,18 +331,54 @@ mod cli {
     }
 
     /// The `benchmark` lab on every chosen model (all of the manifest's by default).
+    /// The models a `bench` or `profile` names: all shipped ones when it names none.
+    fn bench_models(args: &Bench) -> Result<Vec<String>> {
+        if !args.models.is_empty() {
+            return Ok(args.models.clone());
+        }
+        let assets = Assets::open(root())?;
+        Ok(assets
+            .manifest()
+            .models
+            .iter()
+            .map(|m| m.id.clone())
+            .collect())
+    }
+
+    fn profile(args: &Bench) -> Result<()> {
+        let assets = Assets::open(root())?;
+        for id in bench_models(args)? {
+            assets.load_from(root(), &[assets.model_key(&id)?])?;
+            let shapes = assets.entry(&id)?.input_shapes();
+            // The benchmark's plan: the bare model, without probe layers.
+            let model = assets.model_with(&id, &shapes, &[])?;
+            let work = shiftlab::benchmark::Workload::new(&shapes, args.batch, args.seed)?;
+            work.run(&model)?;
+            let mut nodes = work.profile(&model, args.repeats)?;
+            let total: f64 = nodes.iter().map(|n| n.ms).sum();
+            nodes.sort_by(|a, b| b.ms.total_cmp(&a.ms));
+            let per_run = |ms: f64| ms / args.repeats as f64;
+            println!(
+                "{id}: {:.2} ms per batch of {} in {} nodes",
+                per_run(total),
+                args.batch,
+                nodes.len()
+            );
+            for n in nodes.iter().take(12) {
+                println!(
+                    "  {:>8.3} ms {:>5.1} %  {:<24} {}",
+                    per_run(n.ms),
+                    100.0 * n.ms / total,
+                    n.op,
+                    n.node
+                );
+            }
+        }
+        Ok(())
+    }
+
     fn bench(args: &Bench) -> Result<()> {
-        let models = if args.models.is_empty() {
-            let assets = Assets::open(root())?;
-            assets
-                .manifest()
-                .models
-                .iter()
-                .map(|m| m.id.clone())
-                .collect()
-        } else {
-            args.models.clone()
-        };
+        let models = bench_models(args)?;
         let request = serde_json::json!({
             "models": models,
             "batch": args.batch,

@@ -57,3 +57,24 @@ fn the_default_request_times_each_model_and_is_seeded() {
         );
     }
 }
+
+#[test]
+fn a_profile_times_every_node_of_the_plan() {
+    use shiftlab::benchmark::Workload;
+    use shiftlab::lab::Assets;
+    let assets = Assets::open(root()).unwrap();
+    let id = "digits-maxpool";
+    assets
+        .load_from(root(), &[assets.model_key(id).unwrap()])
+        .unwrap();
+    let shapes = assets.entry(id).unwrap().input_shapes();
+    let model = assets.model_with(id, &shapes, &[]).unwrap();
+    let work = Workload::new(&shapes, 4, 0).unwrap();
+    let nodes = work.profile(&model, 3).unwrap();
+    // The plan's nodes, each named, and the convolutions and poolings among them.
+    assert!(nodes.len() > 5, "{nodes:?}");
+    assert!(nodes.iter().all(|n| !n.node.is_empty() && n.ms >= 0.0));
+    assert!(nodes.iter().map(|n| n.ms).sum::<f64>() > 0.0);
+    assert!(nodes.iter().any(|n| n.op.contains("MatMul")), "{nodes:?}");
+    assert!(nodes.iter().any(|n| n.op.contains("MaxPool")), "{nodes:?}");
+}

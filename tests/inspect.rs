@@ -223,7 +223,7 @@ fn two_outputs_are_both_listed_and_the_classifier_head_is_suggested() {
 }
 
 #[test]
-fn a_fixed_batch_of_one_is_reported_and_run_one_item_at_a_time() {
+fn a_fixed_batch_of_one_is_reported_and_runs_any_batch() {
     let i = inspected("batch1");
     assert_eq!(i.batch, Some(Dim::Known(1)));
     assert!(
@@ -232,11 +232,26 @@ fn a_fixed_batch_of_one_is_reported_and_run_one_item_at_a_time() {
         i.notes
     );
     assert!(i.problems.is_empty());
+    // The file fixed to one item and the same net with a dynamic batch give the same
+    // answers for a batch of three.
     let entry = sidecar("batch1");
-    let model = ProbeModel::load(&onnx("batch1"), &entry.interface(), &[]).unwrap();
-    assert_eq!(model.fixed_batch(), Some(1));
+    let g = golden("classifier");
+    let item = g.inputs[0].data.len() / 2;
+    let three: Vec<f32> = (g.inputs[0].data.iter().chain(&g.inputs[0].data[..item]))
+        .copied()
+        .collect();
+    let fixed = ProbeModel::load(&onnx("batch1"), &entry.interface(), &[]).unwrap();
     let dynamic = ProbeModel::load(&onnx("classifier"), &entry.interface(), &[]).unwrap();
-    assert_eq!(dynamic.fixed_batch(), None);
+    let (a, b) = (
+        fixed.run(&[&three], 3).unwrap(),
+        dynamic.run(&[&three], 3).unwrap(),
+    );
+    assert_eq!(a.output.shape[0], 3);
+    assert_eq!(a.output.shape, b.output.shape);
+    let worst = (a.output.data.iter().zip(&b.output.data))
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f32::max);
+    assert!(worst <= 1e-5, "batch-1 file vs dynamic batch: {worst}");
 }
 
 #[test]
