@@ -22,7 +22,7 @@ fn run(assets: &Assets, lab_id: &str, request: Value) -> Value {
 }
 
 fn audit_request(model: &str) -> Value {
-    json!({"model": model, "images": digits(), "mode": "crop", "range": 6, "pairs": 4, "seed": 3})
+    json!({"model": model, "images": digits(), "mode": "crop", "range": 6, "pairs": 4, "seed": 3, "crops": 6})
 }
 
 #[test]
@@ -160,7 +160,7 @@ fn one_network_exported_five_ways_audits_the_same() {
         .into_iter()
         .map(|name| {
             let id = upload_fixture(&assets, name);
-            let request = json!({"model": id, "images": photos, "mode": "crop", "range": 4, "pairs": 3, "seed": 0});
+            let request = json!({"model": id, "images": photos, "mode": "crop", "range": 4, "pairs": 3, "seed": 0, "crops": 6});
             (name.to_string(), run(&assets, "audit", request))
         })
         .collect();

@@ -241,7 +241,7 @@ fn default_requests_run_through_the_lab_contract() {
         "trainImages": TRAIN.iter().map(photo).collect::<Vec<_>>(),
         "testImages": TEST.iter().map(photo).collect::<Vec<_>>(),
         "layers": layers,
-        "target": d["target"],
+        "targets": [d["target"]],
         "grid": int("grid"),
         "kernel": d["kernel"].as_str().unwrap().parse::<usize>().unwrap(),
         "lambda": d["lambda"].as_str().unwrap().parse::<f64>().unwrap(),

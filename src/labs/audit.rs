@@ -21,6 +21,9 @@ pub const MAX_IMAGES: usize = 64;
 pub const RANGE: (i64, i64) = (1, 12);
 pub const PAIRS: (i64, i64) = (1, 20);
 pub const SEEDS: (i64, i64) = (0, 9999);
+/// Crops per photo the position readout is fitted on, and tested on.
+pub const CROPS: (i64, i64) = (2, 16);
+pub const DEFAULT_CROPS: usize = 6;
 /// Diagonal one-pixel steps of P(top-1 change) and MAC.
 pub const DIAGONAL_STEPS: usize = 8;
 /// The scales of the scale metrics: 9 even steps from 0.8 to 1.2 (1.0 among them).
@@ -48,6 +51,8 @@ pub const READOUT_PHOTOS: [&str; 10] = [
 const READOUT_TRAIN: usize = 7;
 /// Side of the grid the readout's layers are resized to.
 const READOUT_GRID: usize = 8;
+/// The position maps read out: horizontal and vertical gradients.
+const READOUT_TARGETS: [&str; 2] = ["H", "V"];
 
 pub struct Audit;
 
@@ -65,6 +70,8 @@ pub struct Request {
     pub range: i64,
     pub pairs: usize,
     pub seed: u64,
+    /// Crops per photo of the position readout, for fitting and for testing.
+    pub crops: usize,
 }
 
 /// A part of the report: measured, or why it does not apply.
@@ -187,18 +194,17 @@ fn parts(r: &Request, assets: &Assets) -> Result<Vec<std::result::Result<Part, S
     };
     // The paper's readout: every probed layer resized to one grid and concatenated, 3×3.
     let probed: Vec<&str> = entry.probes.iter().map(|p| p.name.as_str()).collect();
-    let readout = |target: &str| {
-        if probed.is_empty() {
-            return Err("the description names no probe layer to read out".to_string());
-        }
+    let readout = if probed.is_empty() {
+        Err("the description names no probe layer to read out".to_string())
+    } else {
         Ok(Part {
             lab: "position",
             request: json!({
                 "job": "readout", "models": [r.model],
                 "trainImages": READOUT_PHOTOS[..READOUT_TRAIN],
                 "testImages": READOUT_PHOTOS[READOUT_TRAIN..],
-                "layers": probed, "target": target, "grid": READOUT_GRID, "kernel": 3,
-                "lambda": 0.01, "trainCrops": 6, "testCrops": 6, "seed": r.seed.min(99),
+                "layers": probed, "targets": READOUT_TARGETS, "grid": READOUT_GRID, "kernel": 3,
+                "lambda": 0.01, "trainCrops": r.crops, "testCrops": r.crops, "seed": r.seed.min(99),
             }),
         })
     };
@@ -206,8 +212,7 @@ fn parts(r: &Request, assets: &Assets) -> Result<Vec<std::result::Result<Part, S
         metrics("shift"),
         metrics("scale"),
         layerwise,
-        readout("H"),
-        readout("V"),
+        readout,
     ])
 }
 
@@ -222,6 +227,7 @@ impl Experiment for Audit {
             Setting::int("range", "consistency shifts ±px", RANGE, 8),
             Setting::int("pairs", "pairs per image", PAIRS, 5),
             Setting::int("seed", "seed", SEEDS, 0),
+            Setting::int("crops", "readout crops per photo", CROPS, DEFAULT_CROPS as i64),
         ]
     }
 
@@ -241,6 +247,7 @@ impl Experiment for Audit {
         within("range", r.range, RANGE)?;
         within("pairs", r.pairs as i64, PAIRS)?;
         within("seed", r.seed.min(i64::MAX as u64) as i64, SEEDS)?;
+        within("crops", r.crops as i64, CROPS)?;
         let loaded = assets.model(&r.model)?;
         let spec = loaded.entry.inputs[0].spec.clone();
         spec.validate()?;
@@ -267,21 +274,27 @@ impl Experiment for Audit {
             .collect::<Vec<_>>()
             .join(" + ");
         Ok(sections(jobs, move |results: Vec<SectionResult>| {
-            let [shift, scale, layers, h, v, border] = <[SectionResult; 6]>::try_from(results)
+            let [shift, scale, layers, position, border] = <[SectionResult; 5]>::try_from(results)
                 .map_err(|_| err!("the audit lost a part"))?;
-            let readout = |target: &str, part: SectionResult| -> std::result::Result<ReadoutScore, String> {
-                let encoder = &part?["encoders"][0];
-                let number = |k: &str| encoder[k].as_f64().ok_or_else(|| format!("the readout gave no {k}"));
-                Ok(ReadoutScore {
-                    target: target.to_string(),
-                    layers: read_layers.clone(),
-                    spc: number("spc")?,
-                    mae: number("mae")?,
-                })
+            // One readout per target, in READOUT_TARGETS' order (the audit's one encoder).
+            let readouts = |part: SectionResult| -> std::result::Result<Vec<ReadoutScore>, String> {
+                let part = part?;
+                (READOUT_TARGETS.iter().enumerate())
+                    .map(|(k, target)| {
+                        let readout = &part["encoders"][k];
+                        let number = |key: &str| readout[key].as_f64().ok_or_else(|| format!("the readout gave no {key} for {target}"));
+                        Ok(ReadoutScore {
+                            target: target.to_string(),
+                            layers: read_layers.clone(),
+                            spc: number("spc")?,
+                            mae: number("mae")?,
+                        })
+                    })
+                    .collect()
             };
-            let position = match (readout("H", h), readout("V", v)) {
-                (Ok(h), Ok(v)) => Section::Measured { value: vec![h, v] },
-                (Err(reason), _) | (_, Err(reason)) => Section::Skipped { reason },
+            let position = match readouts(position) {
+                Ok(value) => Section::Measured { value },
+                Err(reason) => Section::Skipped { reason },
             };
             Ok(Report {
                 model: r.model,

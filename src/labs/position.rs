@@ -107,7 +107,9 @@ pub struct ReadoutRequest {
     /// Display names of probes every encoder has (or `INPUT`), read out together:
     /// resized to the grid and concatenated.
     pub layers: Vec<String>,
-    pub target: PositionMap,
+    /// The maps read out, fitted together on features computed once: the result
+    /// holds, per encoder, one readout per map in this order.
+    pub targets: Vec<PositionMap>,
     pub grid: usize,
     pub kernel: usize,
     pub lambda: f64,
@@ -807,7 +809,7 @@ fn plan_readout(r: ReadoutRequest, assets: &Assets) -> Result<Box<dyn Job>> {
                 .collect::<Result<Vec<_>>>()?;
             let settings = ReadoutSettings {
                 layers: nodes,
-                targets: vec![r.target],
+                targets: r.targets.clone(),
                 grid: r.grid,
                 kernel: r.kernel,
                 lambda: r.lambda,

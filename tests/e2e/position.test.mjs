@@ -74,7 +74,7 @@ export const tests = [
         trainImages: TRAIN.map(photo),
         testImages: TEST.map(photo),
         layers: layer.split('+'),
-        target: 'V',
+        targets: ['V'],
         grid: 12,
         kernel: Number(t.param(page, 'kernel')),
         lambda: 0.01,

@@ -55,6 +55,14 @@ export const SETTINGS = {
       "min": 0,
       "name": "seed",
       "type": "int"
+    },
+    {
+      "default": 6,
+      "label": "readout crops per photo",
+      "max": 16,
+      "min": 2,
+      "name": "crops",
+      "type": "int"
     }
   ],
   "benchmark": [

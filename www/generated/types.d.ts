@@ -38,7 +38,11 @@ images: Array<string>, mode: ShiftMode,
 /**
  * Consistency shifts are uniform in ±range.
  */
-range: number, pairs: number, seed: number, };
+range: number, pairs: number, seed: number, 
+/**
+ * Crops per photo of the position readout, for fitting and for testing.
+ */
+crops: number, };
 
 export type AuditSection<T> = { "status": "measured", value: T, } | { "status": "skipped", reason: string, };
 
@@ -609,7 +613,12 @@ trainImages: Array<string>, testImages: Array<string>,
  * Display names of probes every encoder has (or `INPUT`), read out together:
  * resized to the grid and concatenated.
  */
-layers: Array<string>, target: PositionMap, grid: number, kernel: number, lambda: number, trainCrops: number, testCrops: number, seed: number, };
+layers: Array<string>, 
+/**
+ * The maps read out, fitted together on features computed once: the result
+ * holds, per encoder, one readout per map in this order.
+ */
+targets: Array<PositionMap>, grid: number, kernel: number, lambda: number, trainCrops: number, testCrops: number, seed: number, };
 
 export type PositionReadoutResult = { encoders: Array<PositionReadout>, };
 
