@@ -270,11 +270,15 @@ function jobTable(jobs, rows, native) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Navigation → first data-state="ready" of the status pill, read in the page from performance.now()
-// (whose origin is the navigation's start) by a MutationObserver installed before any script.
+// Navigation → the status pill's first "refining" or "ready" (a complete first view: a lab whose
+// long job draws a preview first says "refining" until the whole is drawn) and its first
+// "ready", read in the page from performance.now() (whose origin is the navigation's start) by a
+// MutationObserver installed before any script.
 function recordReady() {
   new MutationObserver((_, observer) => {
-    if (document.querySelector('[data-testid=status]')?.getAttribute('data-state') === 'ready') {
+    const state = document.querySelector('[data-testid=status]')?.getAttribute('data-state');
+    if (state === 'refining' || state === 'ready') globalThis.benchFirstViewAt ??= performance.now();
+    if (state === 'ready') {
       globalThis.benchReadyAt = performance.now();
       observer.disconnect();
     }
@@ -284,9 +288,11 @@ function recordReady() {
 // The labs in the order of the page's navigation (www/labs/index.js).
 const LAB_IDS = ['shift', 'pooling', 'sweep', 'layers', 'position', 'borders', 'coordconv', 'siamese', 'audit'];
 
-const readyAt = async (page) => {
+const readyAt = async (page) => (await viewTimes(page)).ready;
+
+const viewTimes = async (page) => {
   await page.waitForFunction(() => globalThis.benchReadyAt !== undefined, null, { timeout: 120_000 });
-  return page.evaluate(() => globalThis.benchReadyAt);
+  return page.evaluate(() => ({ firstView: globalThis.benchFirstViewAt, ready: globalThis.benchReadyAt }));
 };
 
 export async function loadTimes(browser, url, loads) {
@@ -317,7 +323,7 @@ export async function loadTimes(browser, url, loads) {
     for (const id of LAB_IDS) {
       const page = await context.newPage();
       await page.goto(url.replace(/#.*$/, `#lab=${id}`));
-      labs.push({ id, ms: await readyAt(page) });
+      labs.push({ id, ...(await viewTimes(page)) });
       await page.close();
     }
   } finally {
@@ -344,7 +350,7 @@ function loadTable(times) {
     `| the same, gzip (zlib level 9) | ${mb(gz)} (${gz} bytes) |`,
     `| \`#lab=shift\` navigation → first ready, cold cache (median; runs s) | ${(median(times.cold) / 1e3).toFixed(2)} s (${list(times.cold)}) |`,
     `| the same, warm cache (reload) | ${(median(times.warm) / 1e3).toFixed(2)} s (${list(times.warm)}) |`,
-    ...times.labs.map(({ id, ms }) => `| \`#lab=${id}\` → first ready, warm cache (new tab) | ${(ms / 1e3).toFixed(2)} s |`),
+    ...times.labs.map(({ id, firstView, ready }) => `| \`#lab=${id}\` → complete first view / all refined, warm cache (new tab) | ${(firstView / 1e3).toFixed(2)} s / ${(ready / 1e3).toFixed(2)} s |`),
   ].join('\n');
 }
 

@@ -166,7 +166,7 @@ function mountView(lab, container, state, ctx) {
   });
   const view = lab.view(ctx);
   const isDisposed = () => !ctx.active;
-  const schedule = renderLoop(ctx, { key: `${lab.id}-render`, what: `The ${lab.title.replace(/ lab$/, '')} lab`, isDisposed }, (s, isStale) => view.render(s, isStale));
+  const schedule = renderLoop(ctx, { key: `${lab.id}-render`, what: `The ${lab.title.replace(/ lab$/, '')} lab`, isDisposed }, (s, isStale, refining) => view.render(s, isStale, refining));
   const update = (next) => {
     sync(next);
     view.show?.(next);

@@ -2,7 +2,7 @@
 // Red-Green accuracies render and equal `shiftlab experiment borders`, a control changes the
 // view and the link, and the link restores it.
 import { readFileSync } from 'node:fs';
-import { assert, assertEqual, nativeExperiment } from './harness.mjs';
+import { assert, assertEqual, assertSameResult, nativeExperiment, pageRequests } from './harness.mjs';
 
 const MANIFEST = JSON.parse(readFileSync(new URL('../../models/manifest.json', import.meta.url), 'utf8'));
 const MODELS = ['rg-vconv', 'rg-sconv-zero', 'rg-sconv-circular', 'rg-fconv'];
@@ -76,6 +76,35 @@ export const tests = [
         }
       }
       await page.screenshot({ path: t.artifact('borders.png'), fullPage: true });
+    },
+  },
+  {
+    name: 'a long job shows a labelled preview first, then the whole, both equal to the CLI',
+    async run(t) {
+      const page = await t.open('#lab=borders&count=300');
+      // What the page shows at the moment the pill says "refining" (the first complete view),
+      // recorded from before any script of the reloaded page runs.
+      await page.addInitScript(() => {
+        new MutationObserver((_, observer) => {
+          if (document.querySelector('[data-testid=status]')?.getAttribute('data-state') !== 'refining') return;
+          const cell = document.querySelector('[data-testid=acc-rg-sconv-zero-dissimilar]');
+          globalThis.previewShown = { value: cell?.dataset.value, note: document.querySelector('[data-testid=accuracy-job-status]')?.textContent };
+          observer.disconnect();
+        }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
+      });
+      await page.reload();
+      await t.waitReady(page);
+      const preview = await page.evaluate(() => globalThis.previewShown);
+      assert(preview, 'the page never said "refining" before "ready"');
+      assert(/refining: classifying, 300 images per set \(the view shows 100\)/.test(preview.note), `the preview is labelled: "${preview.note}"`);
+      const accuracy = (await pageRequests(page, 'borders')).filter((e) => e.request.job === 'accuracy');
+      assertEqual(accuracy.map((e) => e.request.sets[0].n).join(','), '100,300', 'the preview, then the whole');
+      for (const { request, result } of accuracy) assertSameResult(result, native(request));
+      const zero = MODELS.indexOf('rg-sconv-zero');
+      assertEqual(Number(preview.value), accuracy[0].result.models[zero].accuracies[1], 'the preview shows the 100-image numbers');
+      const final = Number(await page.getByTestId('acc-rg-sconv-zero-dissimilar').getAttribute('data-value'));
+      assertEqual(final, accuracy[1].result.models[zero].accuracies[1], 'the whole replaces the preview');
+      assert(!/preview/.test(await page.getByTestId('accuracy-job-status').textContent()), 'the finished view is not labelled a preview');
     },
   },
 ];

@@ -25,6 +25,11 @@ const PRESETS = {
   mnist: { label: 'MNIST-like (1×28×28, mean .1307, std .3081)', size: 28, channels: 1, mean: [0.1307], std: [0.3081] },
 };
 
+// The first view audits this many images, with the position readout on this many crops per
+// photo; the whole audit follows (an audit of every image takes tens of seconds).
+const PREVIEW_IMAGES = 2;
+const PREVIEW_CROPS = 2;
+
 // Your pictures for the audit live in this page only (a link cannot carry them).
 let yourImages = /** @type {string[]} */ ([]);
 
@@ -85,7 +90,7 @@ export function view(ctx) {
     missing,
     inspection,
     form,
-    h('div', { class: 'controls' }, ctx.controls.mode.el, ctx.controls.range.el, ctx.controls.pairs.el, ctx.controls.seed.el),
+    h('div', { class: 'controls' }, ctx.controls.mode.el, ctx.controls.range.el, ctx.controls.pairs.el, ctx.controls.seed.el, ctx.controls.crops.el),
     h('div', { class: 'controls' }, h('label', { for: 'audit-images', class: 'button' }, 'Use your images…'), imagesInput, imagesNote),
     bar.el,
     saveButtons,
@@ -292,10 +297,12 @@ export function view(ctx) {
     missing.replaceChildren(h('p', {}, `This link audits a model of its author’s that is not in this browser: an ONNX file whose sha256 is ${id.slice(7)}. Load it and the view is restored; a different file is refused.`), pick.el);
   }
 
-  async function runAudit(wanted) {
-    const entry = entryOf(wanted.model);
-    const request = { model: wanted.model, images: imagesFor(entry), mode: wanted.mode, range: wanted.range, pairs: wanted.pairs, seed: wanted.seed };
-    return bar.run('auditing', 'steps', (options) => ctx.run('audit', request, options), 'change a setting to run it again');
+  // The audit of the first `count` images, with the readout on PREVIEW_CROPS crops per photo
+  // while it is a preview.
+  function auditRequest(wanted, count) {
+    const images = imagesFor(entryOf(wanted.model));
+    const crops = count < images.length ? Math.min(PREVIEW_CROPS, wanted.crops) : wanted.crops;
+    return { model: wanted.model, images: images.slice(0, count), mode: wanted.mode, range: wanted.range, pairs: wanted.pairs, seed: wanted.seed, crops };
   }
 
   return {
@@ -306,14 +313,26 @@ export function view(ctx) {
       if (isUserModelId(next.model) && entryOf(next.model)) showForm(next.model);
       else form.replaceChildren();
     },
-    async render(wanted, isStale) {
+    async render(wanted, isStale, refining) {
       if (missingModels.has(wanted.model)) throw new Unavailable('This link names a model of yours that this browser does not have: load its file above.');
       if (!entryOf(wanted.model)) throw new Unavailable(`There is no model “${wanted.model}” to audit.`);
-      const result = /** @type {AuditReport} */ (await runAudit(wanted));
-      if (isStale()) return;
-      bar.finish('done');
-      shown = { report: result, title: titleOf(wanted.model) };
-      report.replaceChildren(reportView(result, shown.title));
+      const all = imagesFor(entryOf(wanted.model)).length;
+      await bar.refine({
+        label: 'auditing',
+        progressLabel: 'steps',
+        items: 'images',
+        all,
+        first: PREVIEW_IMAGES,
+        call: (count, options) => ctx.run('audit', auditRequest(wanted, count), options),
+        draw: (/** @type {AuditReport} */ result, count) => {
+          if (isStale()) return;
+          bar.finish(count < all ? `preview: the first ${count} of ${all} images, the position readout on ${PREVIEW_CROPS} crops per photo; refining…` : 'done');
+          shown = { report: result, title: titleOf(wanted.model) };
+          report.replaceChildren(reportView(result, shown.title));
+        },
+        refining,
+        hint: 'change a setting to run it again',
+      });
     },
   };
 }

@@ -2,7 +2,7 @@
 // pixel under full / same / valid convolution and zero / circular / reflect padding, and the
 // Red-Green task where a padded network can read the class off the boxes' absolute position.
 import { h } from '../ui/dom.js';
-import { jobBar } from '../ui/job.js';
+import { jobBar, previewNote } from '../ui/job.js';
 import { downloadCanvasesPng, downloadCsv } from '../ui/export.js';
 import { colorLegend, drawRgba, formatNumber, pixelCanvas } from '../ui/heatmap.js';
 import { linePlot } from '../ui/plot.js';
@@ -22,6 +22,8 @@ const SPLITS = [
   { split: 'dissimilar', seed: 2 },
 ];
 const SHOWN = 8;
+// Test images per set in the first view; the whole set (the `count` setting) follows.
+const PREVIEW = 100;
 // Borders of the sweep plot, in pixels.
 const SWEEP_BORDERS = [0, 4, 8, 12, 16, 24, 32];
 const COLOURS = ['#1b9e77', '#d95f02', '#7570b3', '#e7298a'];
@@ -224,7 +226,7 @@ function view(ctx) {
     }
   }
 
-  async function renderRedGreen(s, isStale) {
+  async function renderRedGreen(s, isStale, refining) {
     sweepButton.disabled = models.length === 0;
     if (models.length === 0) {
       emptyNote.textContent = 'The Red-Green models (rg-vconv, rg-sconv-zero, rg-sconv-circular, rg-fconv) are not in models/manifest.json yet; the coverage maps above work without them.';
@@ -236,15 +238,27 @@ function view(ctx) {
       drawExamples(shown, []);
       return;
     }
-    let results;
     try {
-      ({ models: results } = await job.run('classifying', 'batches classified', (options) => ctx.run('borders', accuracyRequest(models, s, SHOWN), options)));
+      await job.refine({
+        label: 'classifying',
+        progressLabel: 'batches classified',
+        items: 'images per set',
+        all: s.count,
+        first: PREVIEW,
+        call: (count, options) => ctx.run('borders', accuracyRequest(models, { ...s, count }, SHOWN), options),
+        draw: ({ models: results }, count) => drawAccuracy(s, shown, results, count),
+        refining,
+      });
     } catch (err) {
       if (err.name === 'AbortError') return; // the bar says "cancelled"
       throw err;
     }
-    // A finished job is shown even if a newer state is waiting: its numbers carry their settings.
-    job.finish(`${models.length} models × ${sets.length} sets × ${s.count} images, inputs ${32 + 2 * s.border}×${32 + 2 * s.border}`);
+  }
+
+  // A finished job is shown even if a newer state is waiting: its numbers carry their settings.
+  function drawAccuracy(s, shown, results, count) {
+    const sets = testSets(s);
+    job.finish(`${models.length} models × ${sets.length} sets × ${count} images, inputs ${32 + 2 * s.border}×${32 + 2 * s.border}${previewNote(count, s.count, 'images')}`);
     const rows = models.map((m, i) => ({ id: m.id, ...results[i] }));
     tableBody.replaceChildren(
       ...rows.map((r) => {
@@ -263,7 +277,7 @@ function view(ctx) {
       }),
     );
     drawExamples(shown, rows);
-    lastAccuracy = { border: s.border, shift: s.shift, count: s.count, rows };
+    lastAccuracy = { border: s.border, shift: s.shift, count, rows };
     exportButtons[1].disabled = false;
   }
 
@@ -286,10 +300,10 @@ function view(ctx) {
     show(next) {
       state = next;
     },
-    async render(s, isStale) {
+    async render(s, isStale, refining) {
       await renderCoverage(s, isStale);
       if (isStale()) return;
-      await renderRedGreen(s, isStale);
+      await renderRedGreen(s, isStale, refining);
     },
   };
 }

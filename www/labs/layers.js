@@ -9,10 +9,13 @@ import { schemaFor } from '../settings.js';
 import { h } from '../ui/dom.js';
 import { downloadCanvasesPng, downloadCsv } from '../ui/export.js';
 import { colorLegend, drawRgba, pixelCanvas } from '../ui/heatmap.js';
+import { previewNote, previewSizes } from '../ui/job.js';
 import { linePlot } from '../ui/plot.js';
 import { Unavailable } from '../ui/render-loop.js';
 
 const SIDES = ['A', 'B'];
+// Digits in the first view; the `count` setting's digits follow.
+const PREVIEW = 4;
 
 // Models with probes and a held-out image set to average over.
 const measurable = (manifest) =>
@@ -51,7 +54,7 @@ function view(ctx) {
   let shown = null; // { key, A, B }
   let controller = null;
   let runningKey = null;
-  const keyOf = (s) => JSON.stringify([s.modelA, s.modelB, s.count]);
+  const keyOf = (s, count) => JSON.stringify([s.modelA, s.modelB, count]);
 
   const bar = h('progress', { max: 1, value: 0 });
   const jobText = h('span', { class: 'note', dataset: { testid: 'layers-job-status' } });
@@ -116,8 +119,8 @@ function view(ctx) {
   const models = (s) => SIDES.map((side) => modelById(manifest, s[`model${side}`]));
 
   // One job for both models, so one progress bar: every batch of digits of A, then of B.
-  async function compute(s) {
-    const key = keyOf(s);
+  async function compute(s, count) {
+    const key = keyOf(s, count);
     if (shown?.key === key) return shown;
     controller?.abort();
     controller = new AbortController();
@@ -125,12 +128,12 @@ function view(ctx) {
     const signal = controller.signal;
     cancel.disabled = false;
     const ms = models(s);
-    const total = 2 * s.count;
+    const total = 2 * count;
     let result;
     try {
       result = await ctx.run(
         'layers',
-        { models: ms.map((m) => m.id), ...measuredSet(ms, s.count) },
+        { models: ms.map((m) => m.id), ...measuredSet(ms, count) },
         {
           signal,
           // Steps are batches; the bar counts digits (each model's batches of the same size).
@@ -146,7 +149,7 @@ function view(ctx) {
       if (controller?.signal === signal) controller = null;
     }
     bar.value = 1;
-    jobText.textContent = `done: ${result.models[0].images} digits per model`;
+    jobText.textContent = `done: ${result.models[0].images} digits per model${previewNote(count, s.count, 'digits')}`;
     shown = { key, A: result.models[0], B: result.models[1], hi: result.hi };
     return shown;
   }
@@ -215,15 +218,19 @@ function view(ctx) {
   return {
     show(next) {
       // A job for settings that are no longer wanted stops at once instead of finishing first.
-      if (controller && runningKey !== keyOf(next)) controller.abort();
+      if (controller && runningKey !== keyOf(next, next.count) && runningKey !== keyOf(next, PREVIEW)) controller.abort();
       state = next;
     },
-    async render(wanted, isStale) {
+    async render(wanted, isStale, refining) {
       if (models(wanted).some((m) => !m)) throw new Unavailable('No model with probe layers and a held-out set is available.');
+      const done = shown?.key === keyOf(wanted, wanted.count);
       try {
-        const result = await compute(wanted);
-        if (isStale()) return;
-        draw(wanted, result);
+        for (const count of done ? [wanted.count] : previewSizes(wanted.count, PREVIEW)) {
+          const result = await compute(wanted, count);
+          if (isStale()) return;
+          draw(wanted, result);
+          if (count < wanted.count) refining();
+        }
       } catch (err) {
         jobText.textContent = err.name === 'AbortError' ? 'cancelled' : `failed: ${err.message}`;
         throw err;

@@ -8,7 +8,7 @@ import { isUserModelId } from '../user-models.js';
 import { PHOTOS } from '../images.js';
 import { schemaFor } from '../settings.js';
 import { h } from '../ui/dom.js';
-import { jobBar } from '../ui/job.js';
+import { jobBar, previewNote } from '../ui/job.js';
 import { downloadCanvasesPng, downloadCsv } from '../ui/export.js';
 import { colorLegend, drawRgba, formatNumber, pixelCanvas } from '../ui/heatmap.js';
 
@@ -16,6 +16,8 @@ import { colorLegend, drawRgba, formatNumber, pixelCanvas } from '../ui/heatmap.
 const TRAIN_PHOTOS = PHOTOS.slice(0, 7);
 const TEST_PHOTOS = PHOTOS.slice(7);
 const TEST_CROPS = 4;
+// Training crops per photo in the first view; the `crops` setting's follow.
+const PREVIEW_CROPS = 3;
 const PROBES = [
   ['example', 'prediction, held-out crop'],
   ['black', 'all black'],
@@ -99,7 +101,7 @@ export function readoutRequest(s) {
     trainImages: TRAIN_PHOTOS.map((p) => p.key),
     testImages: TEST_PHOTOS.map((p) => p.key),
     layers: s.layer.split('+'),
-    target: s.target,
+    targets: [s.target],
     grid: s.grid,
     kernel: Number(s.kernel),
     lambda: Number(s.lambda),
@@ -287,22 +289,32 @@ function view(ctx) {
     handLegend.show(t.zeroPadded.blank.heatmap);
   }
 
-  async function renderReadout(s, isStale) {
+  async function renderReadout(s, isStale, refining) {
     if (!s.a || !s.b || !s.layer) {
       emptyNote.textContent = 'The padding encoders (pad-zero, pad-none, pad-circular) are not in models/manifest.json yet, so the readout cannot run; the hand test below works without them.';
       return;
     }
     emptyNote.textContent = '';
     const sides = { a: modelById(manifest, s.a), b: modelById(manifest, s.b) };
-    let results;
     try {
-      ({ encoders: results } = await job.run('fitting the readouts', 'encoders fitted', (options) => ctx.run('position', readoutRequest(s), options)));
+      await job.refine({
+        label: 'fitting the readouts',
+        progressLabel: 'encoders fitted',
+        items: 'training crops per photo',
+        all: s.crops,
+        first: PREVIEW_CROPS,
+        call: (crops, options) => ctx.run('position', readoutRequest({ ...s, crops }), options),
+        draw: ({ encoders: results }, crops) => isStale() || drawReadout(s, sides, results, crops),
+        refining,
+      });
     } catch (err) {
       if (err.name === 'AbortError') return; // the bar says "cancelled"
       throw err;
     }
-    if (isStale()) return;
-    job.finish(`fitted on ${results[0].trainRows} positions per encoder`);
+  }
+
+  function drawReadout(s, sides, results, crops) {
+    job.finish(`fitted on ${results[0].trainRows} positions per encoder${previewNote(crops, s.crops, 'training crops per photo')}`);
     const byside = { a: results[0], b: results[1] };
     for (const side of ['a', 'b']) {
       const r = byside[side];
@@ -337,10 +349,10 @@ function view(ctx) {
     show(next) {
       state = next;
     },
-    async render(s, isStale) {
+    async render(s, isStale, refining) {
       await renderHand(s, isStale);
       if (isStale()) return;
-      await renderReadout(s, isStale);
+      await renderReadout(s, isStale, refining);
     },
   };
 }

@@ -47,5 +47,28 @@ export function jobBar(testid) {
         throw err;
       }
     },
+    // A long job drawn first from a part of its items (`all` of them, named `items`), then from
+    // all of them: for each size of previewSizes(all, first), draw(await call(size, options), size). After a partial draw the
+    // render's refining() tells the page a complete first view is up (the status pill says so)
+    // while the whole is measured; the drawing names the part it shows. Answers the last result.
+    /** @param {{ label: string, progressLabel: string, items: string, all: number, first: number, call: (size: number, options: object) => Promise<any>, draw: (result: any, size: number) => unknown, refining: () => unknown, hint?: string }} job */
+    async refine({ label, progressLabel, items, all, first, call, draw, refining, hint }) {
+      let result;
+      let shown = 0;
+      for (const size of previewSizes(all, first)) {
+        const what = size < all ? `${label}, ${size} of ${all} ${items} (a preview)` : shown ? `refining: ${label}, ${all} ${items} (the view shows ${shown})` : label;
+        result = await this.run(what, progressLabel, (options) => call(size, options), hint);
+        draw(result, size);
+        if (size < all) refining();
+        shown = size;
+      }
+      return result;
+    },
   };
 }
+
+// The sizes a refined job runs at: a first part when that is much smaller than the whole.
+export const previewSizes = (all, first) => (first * 2 <= all ? [first, all] : [all]);
+
+// How a drawing names a preview: "" for the whole, else " (preview: first 100 of 1000 …)".
+export const previewNote = (size, all, items) => (size < all ? ` (preview: first ${size} of ${all} ${items}; refining…)` : '');
