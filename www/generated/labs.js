@@ -229,6 +229,24 @@ export const SETTINGS = {
     {
       "choices": [
         {
+          "label": "Liu's pair (strided CNN vs CoordConv regressor)",
+          "title": "Liu et al.'s comparison: a strided ReLU CNN against a linear stride-1 CoordConv regressor; they differ in more than the coordinate channels",
+          "value": "liu"
+        },
+        {
+          "label": "Matched pair (same trunk ± coordinate channels)",
+          "title": "The same strided ReLU CNN, recipe and seed, without and with i, j, r input channels: the only difference is the coordinate channels",
+          "value": "matched"
+        }
+      ],
+      "default": "liu",
+      "label": "Pair",
+      "name": "pair",
+      "type": "enum"
+    },
+    {
+      "choices": [
+        {
           "label": "Quadrant",
           "title": "Trained without any square in the bottom-right quadrant; tested there",
           "value": "quadrant"
@@ -891,6 +909,82 @@ export const SETTINGS = {
     }
   ],
   "siamese": [
+    {
+      "choices": [
+        {
+          "label": "siam-centred: padded, centred targets",
+          "title": "Zero-padded backbone (6 conv3×3), trained only on targets at the search centre",
+          "value": "siam-centred"
+        },
+        {
+          "label": "siam-shift8: padded, shifts ≤ 8 px",
+          "title": "The same backbone trained with targets shifted up to 8 px per axis",
+          "value": "siam-shift8"
+        },
+        {
+          "label": "siam-shift16: padded, shifts ≤ 16 px",
+          "title": "The same backbone trained with targets shifted up to 16 px per axis",
+          "value": "siam-shift16"
+        },
+        {
+          "label": "siam-shifted: padded, shifts ≤ 20 px",
+          "title": "The same backbone trained with targets shifted up to 20 px per axis",
+          "value": "siam-shifted"
+        },
+        {
+          "label": "siam-valid: no padding, centred targets",
+          "title": "A backbone without padding (valid convolutions; kernels 3-3-3-1-1-1, receptive field 11 px), trained only on targets at the centre",
+          "value": "siam-valid"
+        },
+        {
+          "label": "siam-valid-padded: siam-valid's trunk padded, centred",
+          "title": "siam-valid's backbone with zero padding, trained only on targets at the centre: the control that tells padding from siam-valid's smaller receptive field",
+          "value": "siam-valid-padded"
+        }
+      ],
+      "default": "siam-centred",
+      "label": "left tracker",
+      "name": "a",
+      "type": "enum"
+    },
+    {
+      "choices": [
+        {
+          "label": "siam-centred: padded, centred targets",
+          "title": "Zero-padded backbone (6 conv3×3), trained only on targets at the search centre",
+          "value": "siam-centred"
+        },
+        {
+          "label": "siam-shift8: padded, shifts ≤ 8 px",
+          "title": "The same backbone trained with targets shifted up to 8 px per axis",
+          "value": "siam-shift8"
+        },
+        {
+          "label": "siam-shift16: padded, shifts ≤ 16 px",
+          "title": "The same backbone trained with targets shifted up to 16 px per axis",
+          "value": "siam-shift16"
+        },
+        {
+          "label": "siam-shifted: padded, shifts ≤ 20 px",
+          "title": "The same backbone trained with targets shifted up to 20 px per axis",
+          "value": "siam-shifted"
+        },
+        {
+          "label": "siam-valid: no padding, centred targets",
+          "title": "A backbone without padding (valid convolutions; kernels 3-3-3-1-1-1, receptive field 11 px), trained only on targets at the centre",
+          "value": "siam-valid"
+        },
+        {
+          "label": "siam-valid-padded: siam-valid's trunk padded, centred",
+          "title": "siam-valid's backbone with zero padding, trained only on targets at the centre: the control that tells padding from siam-valid's smaller receptive field",
+          "value": "siam-valid-padded"
+        }
+      ],
+      "default": "siam-shifted",
+      "label": "right tracker",
+      "name": "b",
+      "type": "enum"
+    },
     {
       "default": "scene",
       "label": "pair from",
