@@ -253,33 +253,33 @@ fn errors(tracker: &Tracker, labelled: &[(Pair, (i32, i32))]) -> Result<Vec<f32>
 pub const TRACKERS: [(&str, &str, &str); 6] = [
     (
         "siam-centred",
-        "siam-centred: padded, centred targets",
+        "siam-centred (centred)",
         "Zero-padded backbone (6 conv3×3), trained only on targets at the search centre",
     ),
     (
         "siam-shift8",
-        "siam-shift8: padded, shifts ≤ 8 px",
-        "The same backbone trained with targets shifted up to 8 px per axis",
+        "siam-shift8 (±8 px)",
+        "siam-centred's padded backbone, trained with targets shifted up to 8 px per axis",
     ),
     (
         "siam-shift16",
-        "siam-shift16: padded, shifts ≤ 16 px",
-        "The same backbone trained with targets shifted up to 16 px per axis",
+        "siam-shift16 (±16 px)",
+        "siam-centred's padded backbone, trained with targets shifted up to 16 px per axis",
     ),
     (
         "siam-shifted",
-        "siam-shifted: padded, shifts ≤ 20 px",
-        "The same backbone trained with targets shifted up to 20 px per axis",
+        "siam-shifted (±20 px)",
+        "siam-centred's padded backbone, trained with targets shifted up to 20 px per axis",
     ),
     (
         "siam-valid",
-        "siam-valid: no padding, centred targets",
+        "siam-valid (no padding)",
         "A backbone without padding (valid convolutions; kernels 3-3-3-1-1-1, receptive \
          field 11 px), trained only on targets at the centre",
     ),
     (
         "siam-valid-padded",
-        "siam-valid-padded: siam-valid's trunk padded, centred",
+        "siam-valid-padded (control)",
         "siam-valid's backbone with zero padding, trained only on targets at the centre: \
          the control that tells padding from siam-valid's smaller receptive field",
     ),

@@ -72,7 +72,7 @@ export const tests = [
       const expected = compareWithNative(await shown(page), 'liu', 'quadrant', 40, 40, true);
       assertEqual(expected.centre[0], 44.5, 'native true centre');
       const verdict = await page.getByTestId('verdict').textContent();
-      assert(verdict.includes('Plain conv') && verdict.includes('CoordConv'), `verdict: ${verdict}`);
+      assert(verdict.includes('the plain CNN') && verdict.includes('CoordConv regressor'), `verdict: ${verdict}`);
       // The quadrant's quote is Liu's regression result, not the uniform split's classification 86%.
       const paper = await page.getByTestId('paper').textContent();
       assert(paper.includes('Supervised Coordinate Regression') && !paper.includes('86%'), `quadrant quote: ${paper}`);

@@ -912,32 +912,32 @@ export const SETTINGS = {
     {
       "choices": [
         {
-          "label": "siam-centred: padded, centred targets",
+          "label": "siam-centred (centred)",
           "title": "Zero-padded backbone (6 conv3×3), trained only on targets at the search centre",
           "value": "siam-centred"
         },
         {
-          "label": "siam-shift8: padded, shifts ≤ 8 px",
-          "title": "The same backbone trained with targets shifted up to 8 px per axis",
+          "label": "siam-shift8 (±8 px)",
+          "title": "siam-centred's padded backbone, trained with targets shifted up to 8 px per axis",
           "value": "siam-shift8"
         },
         {
-          "label": "siam-shift16: padded, shifts ≤ 16 px",
-          "title": "The same backbone trained with targets shifted up to 16 px per axis",
+          "label": "siam-shift16 (±16 px)",
+          "title": "siam-centred's padded backbone, trained with targets shifted up to 16 px per axis",
           "value": "siam-shift16"
         },
         {
-          "label": "siam-shifted: padded, shifts ≤ 20 px",
-          "title": "The same backbone trained with targets shifted up to 20 px per axis",
+          "label": "siam-shifted (±20 px)",
+          "title": "siam-centred's padded backbone, trained with targets shifted up to 20 px per axis",
           "value": "siam-shifted"
         },
         {
-          "label": "siam-valid: no padding, centred targets",
+          "label": "siam-valid (no padding)",
           "title": "A backbone without padding (valid convolutions; kernels 3-3-3-1-1-1, receptive field 11 px), trained only on targets at the centre",
           "value": "siam-valid"
         },
         {
-          "label": "siam-valid-padded: siam-valid's trunk padded, centred",
+          "label": "siam-valid-padded (control)",
           "title": "siam-valid's backbone with zero padding, trained only on targets at the centre: the control that tells padding from siam-valid's smaller receptive field",
           "value": "siam-valid-padded"
         }
@@ -950,32 +950,32 @@ export const SETTINGS = {
     {
       "choices": [
         {
-          "label": "siam-centred: padded, centred targets",
+          "label": "siam-centred (centred)",
           "title": "Zero-padded backbone (6 conv3×3), trained only on targets at the search centre",
           "value": "siam-centred"
         },
         {
-          "label": "siam-shift8: padded, shifts ≤ 8 px",
-          "title": "The same backbone trained with targets shifted up to 8 px per axis",
+          "label": "siam-shift8 (±8 px)",
+          "title": "siam-centred's padded backbone, trained with targets shifted up to 8 px per axis",
           "value": "siam-shift8"
         },
         {
-          "label": "siam-shift16: padded, shifts ≤ 16 px",
-          "title": "The same backbone trained with targets shifted up to 16 px per axis",
+          "label": "siam-shift16 (±16 px)",
+          "title": "siam-centred's padded backbone, trained with targets shifted up to 16 px per axis",
           "value": "siam-shift16"
         },
         {
-          "label": "siam-shifted: padded, shifts ≤ 20 px",
-          "title": "The same backbone trained with targets shifted up to 20 px per axis",
+          "label": "siam-shifted (±20 px)",
+          "title": "siam-centred's padded backbone, trained with targets shifted up to 20 px per axis",
           "value": "siam-shifted"
         },
         {
-          "label": "siam-valid: no padding, centred targets",
+          "label": "siam-valid (no padding)",
           "title": "A backbone without padding (valid convolutions; kernels 3-3-3-1-1-1, receptive field 11 px), trained only on targets at the centre",
           "value": "siam-valid"
         },
         {
-          "label": "siam-valid-padded: siam-valid's trunk padded, centred",
+          "label": "siam-valid-padded (control)",
           "title": "siam-valid's backbone with zero padding, trained only on targets at the centre: the control that tells padding from siam-valid's smaller receptive field",
           "value": "siam-valid-padded"
         }

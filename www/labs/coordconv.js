@@ -26,12 +26,12 @@ const UNTESTED = [110, 110, 110, 255]; // grey: a position the model was trained
 const SLOTS = ['plain', 'coords'];
 const PAIRS = {
   liu: [
-    { kind: 'plain', title: 'Plain conv (strided ReLU CNN)' },
-    { kind: 'coordconv', title: 'CoordConv (Liu’s regressor)' },
+    { kind: 'plain', title: 'Plain conv (strided ReLU CNN)', name: 'the plain CNN' },
+    { kind: 'coordconv', title: 'CoordConv (Liu’s regressor)', name: 'Liu’s CoordConv regressor' },
   ],
   matched: [
-    { kind: 'plain', title: 'Plain conv (strided ReLU CNN)' },
-    { kind: 'plaincoords', title: 'The same CNN + i, j, r channels' },
+    { kind: 'plain', title: 'Plain conv (strided ReLU CNN)', name: 'the plain CNN' },
+    { kind: 'plaincoords', title: 'The same CNN + i, j, r channels', name: 'the same CNN with i, j, r channels' },
   ],
 };
 
@@ -150,6 +150,8 @@ function drawErrorMap(canvas, heatmap, tested, x, y) {
 // The lab's view; the shell builds its controls and drives its life (see app.js).
 function view(ctx) {
   const { controls, manifest } = ctx;
+  // The pair's two long labels get a row of their own, so that neither wraps word by word.
+  controls.pair.el.style.gridColumn = '1 / -1';
   let state = null; // the latest settings, for the arrow keys, clicks and exports
   let last = null; // the prediction view on screen
   const maps = new Map(); // split → { places, errors: [per model], summaries, heatmaps, tested }
@@ -199,10 +201,10 @@ function view(ctx) {
       ),
     ),
     h('div', { class: 'panel controls' }, controls.pair.el, controls.split.el, controls.x.el, controls.y.el),
-    h('div', { class: 'panel', dataset: { testid: 'paper-vs-ours' } }, h('h3', {}, 'The paper and our models'), paper, ours),
     truth,
     h('div', { class: 'compare' }, panels.map((p) => p.el)),
     h('div', { class: 'panel' }, h('h3', {}, 'Error over the test positions'), job.el, verdict),
+    h('div', { class: 'panel', dataset: { testid: 'paper-vs-ours' } }, h('h3', {}, 'The paper and our models'), paper, ours),
     h(
       'article',
       { class: 'panel', dataset: { testid: 'channels' } },
@@ -333,7 +335,7 @@ function view(ctx) {
       show(panel.quadrantMean, summary.quadrantMeanPx, 2, ' px');
     });
     const [plain, coord] = entry.summaries;
-    const [plainName, coordName] = PAIRS[s.pair].map((k) => k.title);
+    const [plainName, coordName] = PAIRS[s.pair].map((k) => k.name);
     const splitName = s.split === 'quadrant' ? 'the held-out quadrant' : 'the uniform test split';
     const holds = coord.testMeanPx < plain.testMeanPx;
     verdict.textContent =

@@ -48,7 +48,7 @@ export const schema = schemaFor('siamese', {
 const MAX_SHIFT = schema.dx.max; // keeps the 16-px target inside the search region
 const SWEEP = { seed: 0, step: 4, maxDistance: MAX_SHIFT }; // the scenes of the plot, fixed
 // Every tracker the core's lab offers, in its order; the sweep scores them all.
-const TRACKERS = schema.a.options.map((o, k) => ({ id: o.value, label: o.label, color: COLORS[k % COLORS.length] }));
+const TRACKERS = schema.a.options.map((o, k) => ({ id: o.value, label: o.label, about: o.title, color: COLORS[k % COLORS.length] }));
 const trackerOf = (id) => TRACKERS.find((t) => t.id === id);
 // The verdict's range of distances: the widest training range of any tracker (siam-shifted's
 // |dx|, |dy| ≤ 20), so that no tracker is judged only on offsets it never saw.
@@ -107,12 +107,13 @@ function quantisation(dx, dy, stride) {
 // cell (cross).
 function responsePanel(k) {
   const heading = h('h3', {});
+  const about = h('p', { class: 'note' });
   const map = h('canvas', { width: 250, height: 250, dataset: { testid: `response-${k}` }, style: { width: '100%', maxWidth: '250px', display: 'block' } });
   const legend = colorLegend({ testid: `response-${k}-legend`, caption: 'response' });
   const peak = metricRow(`peak-${k}`, 'peak → offset (dx, dy)', 'The strongest cell of the response map, as a target offset in pixels');
   const error = metricRow(`error-${k}`, 'peak error', 'Distance from the peak’s offset to the true offset, in pixels');
-  const el = h('article', { class: 'panel', dataset: { testid: `tracker-${k}` } }, heading, map, legend.el, h('dl', { class: 'metrics' }, peak.el, error.el));
-  return { el, heading, map, legend, peak, error };
+  const el = h('article', { class: 'panel', dataset: { testid: `tracker-${k}` } }, heading, about, map, legend.el, h('dl', { class: 'metrics' }, peak.el, error.el));
+  return { el, heading, about, map, legend, peak, error };
 }
 
 // The lab's view; the shell builds its controls and drives its life (see app.js).
@@ -170,7 +171,7 @@ function view(ctx) {
     h('button', { type: 'button', disabled: true, onclick: () => downloadCanvasesPng([template, search, ...panels.map((p) => p.map)], `${baseName()}.png`, { scale: 1 }) }, 'Search and responses (PNG)'),
     h('button', { type: 'button', disabled: true, onclick: exportCsv }, 'Error against distance (CSV)'),
     h('button', { type: 'button', disabled: true, onclick: exportMapCsv }, 'Error by offset (CSV)'),
-    h('button', { type: 'button', disabled: true, onclick: () => downloadJson({ view: last, sweep, errorMap: errorMap && { offsets: errorMap.offsets, maps: errorMap.maps.map((m) => Array.from(m)) } }, `${baseName()}.json`) }, 'Numbers (JSON)'),
+    h('button', { type: 'button', disabled: true, onclick: () => downloadJson({ view: last, sweep, errorMap: errorMap && { ids: errorMap.ids, offsets: errorMap.offsets, maps: errorMap.maps.map((m) => Array.from(m)) } }, `${baseName()}.json`) }, 'Numbers (JSON)'),
   ];
 
   ctx.container.append(
@@ -188,7 +189,6 @@ function view(ctx) {
         'the far corners.',
       ),
     ),
-    h('article', { class: 'panel', dataset: { testid: 'paper-vs-ours' } }, h('h3', {}, 'The paper and our trackers'), paper, ours, floorNote),
     h(
       'div',
       { class: 'panel controls' },
@@ -224,6 +224,7 @@ function view(ctx) {
       h('div', { style: { overflowX: 'auto' } }, table),
       verdict,
     ),
+    h('article', { class: 'panel', dataset: { testid: 'paper-vs-ours' } }, h('h3', {}, 'The paper and our trackers'), paper, ours, floorNote),
     h(
       'article',
       { class: 'panel', dataset: { testid: 'error-map' } },
@@ -374,6 +375,7 @@ function view(ctx) {
       panel.error.value.textContent = `${r.error.toFixed(2)} px`;
       panel.error.value.dataset.value = String(r.error);
       panel.heading.textContent = tracker.label;
+      panel.about.textContent = tracker.about;
       panel.heading.title = models[k].architecture;
       panel.heading.style.color = tracker.color;
     });
