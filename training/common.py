@@ -32,9 +32,10 @@ ORDER = [
     "digits-maxpool", "digits-rect2", "digits-tri3", "digits-bin5",
     "pad-zero", "pad-none", "pad-circular",
     "rg-vconv", "rg-sconv-zero", "rg-sconv-circular", "rg-fconv",
-    "coord-plain-uniform", "coord-coordconv-uniform",
-    "coord-plain-quadrant", "coord-coordconv-quadrant",
-    "siam-centred", "siam-shifted",
+    "coord-plain-uniform", "coord-coordconv-uniform", "coord-plaincoords-uniform",
+    "coord-plain-quadrant", "coord-coordconv-quadrant", "coord-plaincoords-quadrant",
+    "siam-centred", "siam-shift8", "siam-shift16", "siam-shifted", "siam-valid",
+    "siam-valid-padded",
     "depth-fixed", "depth-jitter",
 ]
 

@@ -1,4 +1,4 @@
-"""CoordConv pair (Liu et al. 2018, "An intriguing failing of convolutional neural networks and
+"""CoordConv pairs (Liu et al. 2018, "An intriguing failing of convolutional neural networks and
 the CoordConv solution"): supervised coordinate regression on not-so-Clevr (one 9x9 white
 square on a 64x64 black canvas; targets = its centre (x, y) / 64), drawn by the Rust core
 (training/gen_data.sh). Splits: uniform (random 80/20 of all 3136 positions) and quadrant
@@ -8,15 +8,20 @@ square on a 64x64 black canvas; targets = its centre (x, y) / 64), drawn by the 
   coord-coordconv-<split>  CoordConvNet: i, j in [-1, 1] added as constant input channels inside
                            the model (the ONNX input stays 1x64x64), then stride-1 convs with no
                            nonlinearity, global max pool, linear -- Liu et al.'s recipe
+  coord-plaincoords-<split>  the PlainNet trunk with i, j, r added at its input (AddCoords, as
+                           in CoordConvNet, plus r = sqrt(i^2 + j^2)); recipe and seed of
+                           coord-plain-<split>
 
-As in Liu et al. (whose conv baseline is a strided ReLU CNN and whose CoordConv regressor has
-no downsampling), the two nets differ in more than the coordinate channels. Controls run while
-choosing them (quadrant split, 20 epochs; see models/README.md): the PlainNet with i, j, r
-channels added at its input reached 3.2 px held-out error, a stride-1 ReLU version of
-CoordConvNet 3.0 px, the linear CoordConvNet 0.18 px. The radius channel r is left out
-(optional in the paper; Liu's regressor leaves it out too).
+Two pairs, two questions. As in Liu et al. (whose conv baseline is a strided ReLU CNN and whose
+CoordConv regressor has no downsampling), plain vs coordconv differ in more than the coordinate
+channels. plain vs plaincoords is the matched pair: the same trunk, recipe and seed, differing
+only by the coordinate channels (the 3 extra input channels also change the shape, hence the
+random draws, of conv1's initial weights). A control run while choosing the first pair
+(quadrant split, 20 epochs; see models/README.md): a stride-1 ReLU version of CoordConvNet
+reached 3.0 px held-out error, the linear CoordConvNet 0.18 px. CoordConvNet leaves the radius
+channel r out (optional in the paper; Liu's regressor leaves it out too).
 
-Usage: python3 training/coord.py [plain-uniform coordconv-uniform plain-quadrant ...]
+Usage: python3 training/coord.py [plain-uniform coordconv-uniform plaincoords-quadrant ...]
 """
 
 import os
@@ -34,7 +39,8 @@ EPOCHS = 20
 BATCH = 32
 LR = 1e-3
 CANVAS = 64
-MODELS = ["plain-uniform", "coordconv-uniform", "plain-quadrant", "coordconv-quadrant"]
+MODELS = ["plain-uniform", "coordconv-uniform", "plaincoords-uniform",
+          "plain-quadrant", "coordconv-quadrant", "plaincoords-quadrant"]
 
 
 class AddCoords(nn.Module):
@@ -58,9 +64,11 @@ class PlainNet(nn.Module):
 
     CHANNELS, STRIDES = [16, 32, 64, 64], [2, 2, 2, 1]
 
-    def __init__(self):
+    def __init__(self, coords=False):
         super().__init__()
-        c_in = 1
+        # The matched variant's only change: i, j, r concatenated to the canvas before conv1.
+        self.addcoords = AddCoords(CANVAS, with_r=True) if coords else None
+        c_in = 4 if coords else 1
         for k, (c, s) in enumerate(zip(self.CHANNELS, self.STRIDES), 1):
             setattr(self, f"conv{k}", nn.Conv2d(c_in, c, 3, stride=s, padding=1))
             setattr(self, f"relu{k}", nn.ReLU())
@@ -70,12 +78,14 @@ class PlainNet(nn.Module):
         self.fc2 = nn.Linear(64, 2)
 
     def forward(self, x):
+        if self.addcoords is not None:
+            x = self.addcoords(x)
         for k in range(1, len(self.CHANNELS) + 1):
             x = getattr(self, f"relu{k}")(getattr(self, f"conv{k}")(x))
         return self.fc2(self.relu_fc(self.fc1(x.amax(dim=(2, 3)))))
 
     def probes(self):
-        out, stride = [], 1
+        out, stride = [("addcoords", "input+coords", 1)] if self.addcoords is not None else [], 1
         for k, s in enumerate(self.STRIDES, 1):
             stride *= s
             out.append((f"relu{k}", f"conv{k}", stride))
@@ -122,9 +132,23 @@ def errors_px(model, x, y):
     return np.sqrt((((p - y) * CANVAS) ** 2).sum(1))
 
 
-def train(coordconv, xtr, ytr, tag):
+def build(kind):
+    return {"plain": PlainNet, "coordconv": CoordConvNet,
+            "plaincoords": lambda: PlainNet(coords=True)}[kind]()
+
+
+ARCHITECTURE = {
+    "plain": PlainNet.__doc__,
+    "coordconv": CoordConvNet.__doc__,
+    "plaincoords": "i, j in [-1, 1] and r = sqrt(i^2 + j^2) added as constant input channels "
+                   "inside the model (the ONNX input stays 1x64x64), then the PlainNet trunk: "
+                   + PlainNet.__doc__[0].lower() + PlainNet.__doc__[1:],
+}
+
+
+def train(kind, xtr, ytr, tag):
     common.setup(SEED)
-    model = CoordConvNet() if coordconv else PlainNet()
+    model = build(kind)
     xt, yt = torch.from_numpy(xtr), torch.from_numpy(ytr)
     opt = torch.optim.Adam(model.parameters(), lr=LR)
     steps_per_epoch = (len(xt) + BATCH - 1) // BATCH
@@ -154,10 +178,9 @@ def main(which):
     for name in which:
         kind, split = name.split("-")
         model_id = f"coord-{name}"
-        coordconv = kind == "coordconv"
         xtr, ytr = load(f"{split}-train")
         xte, yte = load(f"{split}-test")
-        model, steps, seconds = train(coordconv, xtr, ytr, model_id)
+        model, steps, seconds = train(kind, xtr, ytr, model_id)
         e_te = errors_px(model, xte, yte)
         e_tr = errors_px(model, xtr, ytr)
         m = {
@@ -187,8 +210,7 @@ def main(which):
             "output": {**fields["output"], "units": "(x, y) centre / 64: multiply by 64 for "
                        "pixels (pixel i spans [i, i+1))"},
             "probes": fields["probes"],
-            "architecture": (CoordConvNet.__doc__ if coordconv else PlainNet.__doc__)
-                            .replace("\n   ", "").replace("  ", " ").strip(),
+            "architecture": ARCHITECTURE[kind].replace("\n   ", "").replace("  ", " ").strip(),
             "dataset": f"not-so-Clevr (Liu et al. 2018) from the Rust generator: gen-data clevr "
                        f"--split {split}-train --seed 0 (train), --split {split}-test --seed 0 "
                        "(test)",

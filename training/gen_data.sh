@@ -23,6 +23,10 @@ done
 gen $D siamese --split centred --n 4000 --seed 1
 gen $D siamese --split shifted --n 4000 --seed 1
 gen $D/test siamese --split shifted --n 1000 --seed 5
+# Narrower shift ranges for siam-shift8 / siam-shift16, each in its own directory (same file names).
+for max in 8 16; do
+  gen $D/shift$max siamese --split shifted --max-shift $max --n 4000 --seed 1
+done
 # Road scenes with inverse depth (depth lab): one camera pose, and pitch/roll/height jittered.
 for poses in fixed jitter; do
   gen $D road --split "$poses-train" --n 3000 --seed 1

@@ -1,21 +1,30 @@
-"""Siamese pair (centre bias of SiamRPN++, Li et al. 2019): a zero-padded backbone shared
-between a 16x16 template and a 64x64 search region, and a cross-correlation head giving a
-response map. Data from the Rust generator (training/gen_data.sh).
+"""Siamese trackers (centre bias of SiamRPN++, Li et al. 2019): a backbone shared between a
+16x16 template and a 64x64 search region, and a cross-correlation head giving a response map.
+Data from the Rust generator (training/gen_data.sh).
 
-  siam-centred  trained only on pairs whose target sits at the search centre
-  siam-shifted  trained on pairs with random offsets, |dx|, |dy| <= 20
+  siam-centred        trained only on pairs whose target sits at the search centre
+  siam-shift8         trained on pairs with random offsets, |dx|, |dy| <= 8
+  siam-shift16        the same, |dx|, |dy| <= 16
+  siam-shifted        the same, |dx|, |dy| <= 20 (SiamRPN++ compares shift ranges like these)
+  siam-valid          a backbone without padding (valid convolutions), trained centred
+  siam-valid-padded   siam-valid's backbone with zero padding 1, trained centred: the control
+                      that separates padding from siam-valid's smaller receptive field
 
-Backbone: conv3x3 (16, 32, 32, 32, 32, 32), strides (2, 1, 2, 1, 1, 1), zero padding 1, ReLU
-(the last conv without ReLU), receptive field 35 px: template features 4x4, search features
-16x16. (A shallower backbone -- 4 convs, stride 2, receptive field 15 px -- showed almost no
-centre bias: it cannot tell where it is in the search region; see models/README.md.) Head: valid
-cross-correlation of the template features over the search features (written as 16 slices of
-the search features stacked and a batched matmul, ops tract runs with per-sample weights),
-then response * a + b (learned scalars): a 13x13 map. Response cell (r, c) <-> offset
-(dx, dy) = (4c - 24, 4r - 24). Loss: softmax cross-entropy over the map against a Gaussian
-(sigma = 1 cell) at the true offset.
+Backbone (all but the valid pair): conv3x3 (16, 32, 32, 32, 32, 32), strides (2, 1, 2, 1, 1,
+1), zero padding 1, ReLU (the last conv without ReLU), receptive field 35 px: template features
+4x4, search features 16x16. (A shallower backbone -- 4 convs, stride 2, receptive field 15 px --
+showed almost no centre bias: it cannot tell where it is in the search region; see
+models/README.md.) Without padding that stack cannot run on a 16-px template (16 -> 7 -> 5 -> 2
+-> 0), so the valid pair keeps the channels and strides and makes conv4-6 1x1: kernels (3, 3,
+3, 1, 1, 1), receptive field 11 px, template features 2x2 and search features 14x14 without
+padding (4x4 and 16x16 with it). Head: valid cross-correlation of the template features over
+the search features (written as slices of the search features stacked and a batched matmul,
+ops tract runs with per-sample weights), then response * a + b (learned scalars): a 13x13 map
+for every backbone. Response cell (r, c) <-> offset (dx, dy) = (4c - 24, 4r - 24): the total
+stride is 4 with or without padding. Loss: softmax cross-entropy over the map against a
+Gaussian (sigma = 1 cell) at the true offset.
 
-Usage: python3 training/siamese.py [centred shifted]
+Usage: python3 training/siamese.py [centred shift8 shift16 shifted valid valid-padded]
 """
 
 import os
@@ -34,6 +43,8 @@ BATCH = 32
 LR = 1e-3
 CHANNELS = [16, 32, 32, 32, 32, 32]
 STRIDES = [2, 1, 2, 1, 1, 1]
+KERNELS_DEEP = [3, 3, 3, 3, 3, 3]
+KERNELS_VALID = [3, 3, 3, 1, 1, 1]
 STRIDE = 4
 RESP = (64 - 16) // STRIDE + 1    # 13
 CENTRE_CELL = (64 // 2 - 16 // 2) // STRIDE  # 6: the cell of offset (0, 0)
@@ -43,15 +54,23 @@ MEAN = [0.5, 0.5, 0.5]
 STD = [0.25, 0.25, 0.25]
 BINS = [0, 4, 8, 12, 16, 20, 29]
 TEST = {"split": "shifted", "n": 1000, "seed": 5, "max_shift": 20}
-VARIANTS = ["centred", "shifted"]
+# variant -> (training data subdirectory, split, max shift or None, kernels, zero padding)
+VARIANTS = {
+    "centred": ("", "centred", None, KERNELS_DEEP, 1),
+    "shift8": ("shift8", "shifted", 8, KERNELS_DEEP, 1),
+    "shift16": ("shift16", "shifted", 16, KERNELS_DEEP, 1),
+    "shifted": ("", "shifted", 20, KERNELS_DEEP, 1),
+    "valid": ("", "centred", None, KERNELS_VALID, 0),
+    "valid-padded": ("", "centred", None, KERNELS_VALID, 1),
+}
 
 
 class Backbone(nn.Module):
-    def __init__(self):
+    def __init__(self, kernels, padding):
         super().__init__()
         c_in = 3
-        for k, (c, s) in enumerate(zip(CHANNELS, STRIDES), 1):
-            setattr(self, f"conv{k}", nn.Conv2d(c_in, c, 3, stride=s, padding=1))
+        for k, (c, s, kk) in enumerate(zip(CHANNELS, STRIDES, kernels), 1):
+            setattr(self, f"conv{k}", nn.Conv2d(c_in, c, kk, stride=s, padding=padding * (kk // 2)))
             if k < len(CHANNELS):
                 setattr(self, f"relu{k}", nn.ReLU())
             c_in = c
@@ -79,9 +98,9 @@ class XCorr(nn.Module):
 
 
 class SiamNet(nn.Module):
-    def __init__(self):
+    def __init__(self, kernels=KERNELS_DEEP, padding=1):
         super().__init__()
-        self.backbone = Backbone()
+        self.backbone = Backbone(kernels, padding)
         self.xcorr = XCorr()
         self.scale = nn.Parameter(torch.tensor(0.01))
         self.bias = nn.Parameter(torch.tensor(0.0))
@@ -103,8 +122,8 @@ class SiamNet(nn.Module):
 RAW_SHA = {}
 
 
-def load(split, test=False):
-    d = os.path.join(common.DATA, "test") if test else common.DATA
+def load(split, test=False, subdir=""):
+    d = os.path.join(common.DATA, "test" if test else subdir)
     t = np.load(os.path.join(d, f"siamese-{split}-templates.npy")).astype(np.float32)
     s = np.load(os.path.join(d, f"siamese-{split}-searches.npy")).astype(np.float32)
     y = np.load(os.path.join(d, f"siamese-{split}-targets.npy")).astype(np.float32)
@@ -153,9 +172,10 @@ def evaluate(model, t, s, y, batch=200):
 
 
 def train(variant):
+    subdir, split, _, kernels, padding = VARIANTS[variant]
     common.setup(SEED)
-    model = SiamNet()
-    t, s, y = load(variant)
+    model = SiamNet(kernels, padding)
+    t, s, y = load(split, subdir=subdir)
     tt, st, yt = torch.from_numpy(t), torch.from_numpy(s), torch.from_numpy(y)
     opt = torch.optim.Adam(model.parameters(), lr=LR)
     spe = (len(tt) + BATCH - 1) // BATCH
@@ -189,11 +209,20 @@ def probes():
     return out
 
 
+def feature_side(size, kernels, padding):
+    for kk, s in zip(kernels, STRIDES):
+        size = (size + 2 * padding * (kk // 2) - kk) // s + 1
+    return size
+
+
 def main(variants):
     tte, ste, yte = load("shifted", test=True)
     assert len(tte) == TEST["n"]
     for variant in variants:
         model_id = f"siam-{variant}"
+        _, split, max_shift, kernels, padding = VARIANTS[variant]
+        t_side, s_side = feature_side(16, kernels, padding), feature_side(64, kernels, padding)
+        assert s_side - t_side + 1 == RESP, (variant, t_side, s_side)
         model, steps, seconds = train(variant)
         with torch.no_grad():
             a = model(torch.from_numpy(tte[:8]), torch.from_numpy(ste[:8]))
@@ -226,13 +255,16 @@ def main(variants):
                                          f"(dx, dy) = {CELL_TEXT} px from the search "
                                          "centre; peak = argmax"},
             "probes": fields["probes"],
-            "architecture": f"shared backbone conv3x3 {tuple(CHANNELS)}, strides {tuple(STRIDES)}, zero "
-                            "padding 1, ReLU between convs; valid cross-correlation of template "
-                            f"features ({16 // STRIDE}x{16 // STRIDE}) over search features ({64 // STRIDE}x{64 // STRIDE}) as slices + matmul; "
-                            "response * a + b",
+            "architecture": f"shared backbone conv (kernels {tuple(kernels)}) "
+                            f"{tuple(CHANNELS)}, strides {tuple(STRIDES)}, "
+                            + (f"zero padding {padding} on the 3x3s" if padding else
+                               "no padding (valid convolutions)")
+                            + ", ReLU between convs; valid cross-correlation of template "
+                            f"features ({t_side}x{t_side}) over search features "
+                            f"({s_side}x{s_side}) as slices + matmul; response * a + b",
             "dataset": f"Siamese pairs from the Rust generator: gen-data siamese --split "
-                       f"{variant} --n 4000 --seed 1" +
-                       (" (max shift 20)" if variant == "shifted" else ""),
+                       f"{split} --n 4000 --seed 1" +
+                       (f" --max-shift {max_shift}" if max_shift is not None else ""),
             "recipe": {"optimiser": "Adam", "lr": LR, "schedule": "one-cycle (10% warm-up)",
                        "epochs": EPOCHS, "batch": BATCH,
                        "loss": "softmax cross-entropy over the response map against a Gaussian "
@@ -272,4 +304,4 @@ def main(variants):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or VARIANTS)
+    main(sys.argv[1:] or list(VARIANTS))

@@ -54,7 +54,7 @@ export const GALLERY = [
   {
     id: 'coordconv',
     title: 'CoordConv knows where',
-    finding: 'Place a square in the held-out quadrant: a plain conv net misplaces it, the net given coordinate channels finds it.',
+    finding: 'Place a square in the held-out quadrant: a plain conv net misplaces it, Liu’s CoordConv regressor finds it; the same plain net given coordinate channels does better, not as well.',
     paper: 'Liu et al. 2018',
     hash: '#lab=coordconv&split=quadrant&x=40&y=40',
   },

@@ -1,7 +1,10 @@
-//! The CoordConv lab (Liu et al. 2018): a plain CNN and a CoordConv CNN regress
-//! the centre of a 9×9 square on a 64×64 canvas (not-so-Clevr). Trained on the
-//! quadrant split, the plain network is expected to fail on the held-out
-//! bottom-right quadrant while CoordConv generalises.
+//! The CoordConv lab (Liu et al. 2018): two CNNs regress the centre of a 9×9
+//! square on a 64×64 canvas (not-so-Clevr). Trained on the quadrant split, the
+//! plain network is expected to fail on the held-out bottom-right quadrant while
+//! CoordConv generalises. Two pairs: Liu's (a strided ReLU CNN against Liu's
+//! linear stride-1 CoordConv regressor, which differ in more than the coordinate
+//! channels) and the matched pair (the same strided trunk with and without i, j,
+//! r input channels), which isolates what the channels alone do.
 
 use crate::colormap::{ColorMap, Heatmap};
 use crate::datasets::clevr::{self, CANVAS, Split};
@@ -155,19 +158,54 @@ pub fn summarise(errors: &[f32], split: SplitKind) -> Result<ErrorSummary> {
     })
 }
 
-/// The manifest ids of the lab's pair for a split.
-pub fn model_ids(split: SplitKind) -> [String; 2] {
+/// Which two models the lab compares; both are trained on the same split.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(rename = "CoordconvPair")]
+pub enum PairKind {
+    /// Liu et al.'s comparison: the strided ReLU CNN against the linear stride-1
+    /// CoordConv regressor. The default, so that a request or a link from before
+    /// the matched pair existed keeps meaning what it meant.
+    #[default]
+    Liu,
+    /// The same strided ReLU trunk without and with i, j, r input channels.
+    Matched,
+}
+
+/// The manifest ids of the lab's pair for a split: the model without coordinate
+/// channels first (the plain CNN in both pairs), then the one with them.
+pub fn model_ids(pair: PairKind, split: SplitKind) -> [String; 2] {
     let name = match split {
         SplitKind::Uniform => "uniform",
         SplitKind::Quadrant => "quadrant",
     };
+    let with_coords = match pair {
+        PairKind::Liu => "coordconv",
+        PairKind::Matched => "plaincoords",
+    };
     [
         format!("coord-plain-{name}"),
-        format!("coord-coordconv-{name}"),
+        format!("coord-{with_coords}-{name}"),
     ]
 }
 
 pub struct Coordconv;
+
+/// The pair setting's choices: value, label, title.
+const PAIR_CHOICES: [(&str, &str, &str); 2] = [
+    (
+        "liu",
+        "Liu's pair (strided CNN vs CoordConv regressor)",
+        "Liu et al.'s comparison: a strided ReLU CNN against a linear stride-1 CoordConv \
+         regressor; they differ in more than the coordinate channels",
+    ),
+    (
+        "matched",
+        "Matched pair (same trunk ± coordinate channels)",
+        "The same strided ReLU CNN, recipe and seed, without and with i, j, r input \
+         channels: the only difference is the coordinate channels",
+    ),
+];
 
 /// The split setting's choices: value, label, title.
 const SPLIT_CHOICES: [(&str, &str, &str); 2] = [
@@ -185,10 +223,20 @@ const SPLIT_CHOICES: [(&str, &str, &str); 2] = [
 #[serde(tag = "job", rename_all = "camelCase", deny_unknown_fields)]
 #[ts(rename = "CoordconvRequest")]
 pub enum Request {
-    /// Both models of `split` on the square whose top-left corner is at `(x, y)`.
-    View { split: SplitKind, x: i64, y: i64 },
-    /// Both models of `split` at every test position of the split.
-    ErrorMap { split: SplitKind },
+    /// Both models of the pair for `split` on the square whose top-left corner is at `(x, y)`.
+    View {
+        #[serde(default)]
+        pair: PairKind,
+        split: SplitKind,
+        x: i64,
+        y: i64,
+    },
+    /// Both models of the pair for `split` at every test position of the split.
+    ErrorMap {
+        #[serde(default)]
+        pair: PairKind,
+        split: SplitKind,
+    },
     /// The i, j and r channels a CoordConv layer adds to the 64×64 canvas.
     Channels,
 }
@@ -209,7 +257,7 @@ pub struct ViewOutput {
     pub image: Image,
     /// The true centre `[x, y]` in canvas pixels.
     pub centre: [f32; 2],
-    /// Plain, then CoordConv.
+    /// Without coordinate channels, then with them (see [`model_ids`]).
     pub models: Vec<ModelPrediction>,
 }
 
@@ -232,7 +280,7 @@ pub struct ModelErrors {
 pub struct ErrorMapOutput {
     /// The split's test positions (top-left corners) as `[x, y]`.
     pub places: Vec<[usize; 2]>,
-    /// Plain, then CoordConv.
+    /// Without coordinate channels, then with them (see [`model_ids`]).
     pub models: Vec<ModelErrors>,
 }
 
@@ -246,9 +294,13 @@ pub struct ChannelsOutput {
     pub r: Heatmap,
 }
 
-/// The pair of `split`, loaded without probes (predictions need none).
-fn load_pair(split: SplitKind, assets: &Assets) -> Result<Vec<(String, Rc<ProbeModel>)>> {
-    model_ids(split)
+/// The pair for `split`, loaded without probes (predictions need none).
+fn load_pair(
+    pair: PairKind,
+    split: SplitKind,
+    assets: &Assets,
+) -> Result<Vec<(String, Rc<ProbeModel>)>> {
+    model_ids(pair, split)
         .into_iter()
         .map(|id| {
             let shapes = assets.entry(&id)?.input_shapes();
@@ -265,8 +317,8 @@ fn check_position(name: &str, v: i64) -> Result<usize> {
     Ok(v as usize)
 }
 
-fn error_map(split: SplitKind, assets: &Assets) -> Result<Box<dyn Job>> {
-    let models = Rc::new(load_pair(split, assets)?);
+fn error_map(pair: PairKind, split: SplitKind, assets: &Assets) -> Result<Box<dyn Job>> {
+    let models = Rc::new(load_pair(pair, split, assets)?);
     let places = Rc::new(test_positions(split));
     let per_model = places.len().div_ceil(BATCH);
     let total = per_model * models.len();
@@ -350,6 +402,7 @@ impl Experiment for Coordconv {
 
     fn settings() -> Vec<Setting> {
         vec![
+            Setting::choice("pair", "Pair", &PAIR_CHOICES, "liu"),
             Setting::choice("split", "Split", &SPLIT_CHOICES, "quadrant"),
             Setting::int("x", "square x (left)", (0, MAX_POSITION), 40),
             Setting::int("y", "square y (top)", (0, MAX_POSITION), 40),
@@ -358,19 +411,21 @@ impl Experiment for Coordconv {
 
     fn assets(request: &Request, assets: &Assets) -> Result<Vec<String>> {
         match request {
-            Request::View { split, .. } | Request::ErrorMap { split } => model_ids(*split)
+            Request::View { pair, split, .. } | Request::ErrorMap { pair, split } => {
+                model_ids(*pair, *split)
                 .iter()
-                .map(|id| assets.model_key(id))
-                .collect(),
+                    .map(|id| assets.model_key(id))
+                    .collect()
+            }
             Request::Channels => Ok(Vec::new()),
         }
     }
 
     fn plan(request: Request, assets: &Assets) -> Result<Box<dyn Job>> {
         match request {
-            Request::View { split, x, y } => {
+            Request::View { pair, split, x, y } => {
                 let (x, y) = (check_position("x", x)?, check_position("y", y)?);
-                let models = load_pair(split, assets)?;
+                let models = load_pair(pair, split, assets)?;
                 Ok(once(move || {
                     let image = planes_to_image(&clevr::render(x, y)?);
                     let models = models
@@ -392,7 +447,7 @@ impl Experiment for Coordconv {
                     })
                 }))
             }
-            Request::ErrorMap { split } => error_map(split, assets),
+            Request::ErrorMap { pair, split } => error_map(pair, split, assets),
             Request::Channels => Ok(once(channels)),
         }
     }

@@ -1,7 +1,9 @@
-//! The centre-bias lab (SiamRPN++, Li et al. 2019): two Siamese trackers, one
-//! trained with the target always at the search centre and one with random
-//! shifts, score a template against a search region; the peak of the response
-//! map is where each thinks the target is.
+//! The centre-bias lab (SiamRPN++, Li et al. 2019): Siamese trackers trained
+//! with the target always at the search centre or with random shifts of growing
+//! range, and with or without padding in the backbone, score a template against
+//! a search region; the peak of the response map is where each thinks the
+//! target is. Two trackers are shown side by side; the error-against-distance
+//! sweep scores every tracker.
 //!
 //! The pair comes from the core's scene generator (the trackers' own kind of
 //! data) or from a picture, which is cut as a moving camera would see it.
@@ -12,7 +14,7 @@ use crate::imaging::{Image, InputSpec, fit, planes_to_image, to_planes};
 use crate::lab::{Assets, Experiment, Job, Setting, map_reduce, once};
 use crate::model::ProbeModel;
 use crate::rng::Rng;
-use crate::tracking::{Peak, Tracker, peak_error};
+use crate::tracking::{Peak, Tracker, peak_error, quantisation_error};
 use crate::{Result, Tensor, err};
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
@@ -159,6 +161,9 @@ pub struct BinResult {
     /// Mean length of the predicted offset: 0 means "always the centre".
     pub mean_predicted_distance_px: f64,
     pub within_4px_percent: f64,
+    /// What a perfect tracker of this one's response stride would score on the
+    /// bin's offsets (see [`quantisation_error`]): the floor of `mean_error_px`.
+    pub floor_px: f64,
 }
 
 pub fn score_bin(
@@ -167,12 +172,13 @@ pub fn score_bin(
     bin: &[(Pair, (i32, i32))],
 ) -> Result<BinResult> {
     let pairs: Vec<Pair> = bin.iter().map(|(p, _)| p.clone()).collect();
-    let (mut error, mut predicted, mut within) = (0.0f64, 0.0f64, 0usize);
-    for ((_, p), (_, offset)) in tracker.peaks(&pairs)?.iter().zip(bin) {
+    let (mut error, mut predicted, mut within, mut floor) = (0.0f64, 0.0f64, 0usize, 0.0f64);
+    for ((map, p), (_, offset)) in tracker.peaks(&pairs)?.iter().zip(bin) {
         let e = peak_error(p, *offset);
         error += f64::from(e);
         predicted += f64::from(((p.dx * p.dx + p.dy * p.dy) as f32).sqrt());
         within += usize::from(e <= 4.0);
+        floor += f64::from(quantisation_error(*offset, tracker.stride(map.shape[1])?));
     }
     let n = bin.len() as f64;
     Ok(BinResult {
@@ -180,6 +186,7 @@ pub fn score_bin(
         mean_error_px: error / n,
         mean_predicted_distance_px: predicted / n,
         within_4px_percent: 100.0 * within as f64 / n,
+        floor_px: floor / n,
     })
 }
 
@@ -240,7 +247,56 @@ fn errors(tracker: &Tracker, labelled: &[(Pair, (i32, i32))]) -> Result<Vec<f32>
         .collect())
 }
 
-pub const MODEL_IDS: [&str; 2] = ["siam-centred", "siam-shifted"];
+/// Every tracker the lab offers (manifest id, label, what it is), in the plot's
+/// order: the training shift range grows, then the padding pair. The `a` and `b`
+/// settings choose two of them; the sweep scores them all.
+pub const TRACKERS: [(&str, &str, &str); 6] = [
+    (
+        "siam-centred",
+        "siam-centred (centred)",
+        "Zero-padded backbone (6 conv3×3), trained only on targets at the search centre",
+    ),
+    (
+        "siam-shift8",
+        "siam-shift8 (±8 px)",
+        "siam-centred's padded backbone, trained with targets shifted up to 8 px per axis",
+    ),
+    (
+        "siam-shift16",
+        "siam-shift16 (±16 px)",
+        "siam-centred's padded backbone, trained with targets shifted up to 16 px per axis",
+    ),
+    (
+        "siam-shifted",
+        "siam-shifted (±20 px)",
+        "siam-centred's padded backbone, trained with targets shifted up to 20 px per axis",
+    ),
+    (
+        "siam-valid",
+        "siam-valid (no padding)",
+        "A backbone without padding (valid convolutions; kernels 3-3-3-1-1-1, receptive \
+         field 11 px), trained only on targets at the centre",
+    ),
+    (
+        "siam-valid-padded",
+        "siam-valid-padded (control)",
+        "siam-valid's backbone with zero padding, trained only on targets at the centre: \
+         the control that tells padding from siam-valid's smaller receptive field",
+    ),
+];
+
+/// The two trackers shown side by side unless a link or request says otherwise:
+/// the lab's first pair, centred against shift-trained.
+pub const DEFAULT_PAIR: [&str; 2] = ["siam-centred", "siam-shifted"];
+
+fn default_trackers() -> Vec<String> {
+    DEFAULT_PAIR.iter().map(|id| id.to_string()).collect()
+}
+
+/// The manifest ids of every tracker the lab offers.
+pub fn tracker_ids() -> impl Iterator<Item = &'static str> {
+    TRACKERS.iter().map(|(id, _, _)| *id)
+}
 
 pub struct Siamese;
 
@@ -259,6 +315,10 @@ pub enum Request {
         image: Option<String>,
         dx: i32,
         dy: i32,
+        /// Which of [`TRACKERS`] to run, in this order; [`DEFAULT_PAIR`] if absent
+        /// (requests from before the lab offered more than two).
+        #[serde(default = "default_trackers")]
+        trackers: Vec<String>,
     },
     /// See [`SweepOptions`].
     Sweep {
@@ -269,6 +329,8 @@ pub enum Request {
         step: i32,
         #[serde(rename = "maxDistance")]
         max_distance: i32,
+        #[serde(default = "default_trackers")]
+        trackers: Vec<String>,
     },
     /// See [`ErrorMapOptions`].
     ErrorMap {
@@ -277,6 +339,8 @@ pub enum Request {
         seed: u64,
         scenes: usize,
         step: i32,
+        #[serde(default = "default_trackers")]
+        trackers: Vec<String>,
     },
 }
 
@@ -298,7 +362,7 @@ pub struct Response {
 pub struct ViewOutput {
     pub template: Image,
     pub search: Image,
-    /// Centred-trained, then shift-trained.
+    /// In the request's order.
     pub trackers: Vec<Response>,
 }
 
@@ -326,7 +390,7 @@ pub struct MapTracker {
     pub id: String,
     /// Mean peak error at each offset, rows (dy) top to bottom, `offsets` along each.
     pub errors: Vec<f64>,
-    /// The errors coloured, both trackers on one magma scale from 0.
+    /// The errors coloured, every tracker of the request on one magma scale from 0.
     pub map: Heatmap,
 }
 
@@ -354,14 +418,34 @@ impl Loaded {
     }
 }
 
-fn load_trackers(assets: &Assets) -> Result<Vec<Loaded>> {
-    MODEL_IDS
+/// The requested ids, each one of [`TRACKERS`] (a model of another family has
+/// other inputs and outputs, so only the lab's own trackers are accepted).
+fn check_trackers(ids: &[String]) -> Result<&[String]> {
+    if ids.is_empty() || ids.len() > TRACKERS.len() {
+        return Err(err!(
+            "ask for 1 to {} trackers, got {}",
+            TRACKERS.len(),
+            ids.len()
+        ));
+    }
+    if let Some(bad) = ids.iter().find(|id| !tracker_ids().any(|t| t == id.as_str())) {
+        let known: Vec<&str> = tracker_ids().collect();
+        return Err(err!(
+            "{bad:?} is not a tracker of this lab: use {}",
+            known.join(", ")
+        ));
+    }
+    Ok(ids)
+}
+
+fn load_trackers(ids: &[String], assets: &Assets) -> Result<Vec<Loaded>> {
+    check_trackers(ids)?
         .iter()
-        .map(|&id| {
+        .map(|id| {
             let entry = assets.entry(id)?;
             let model = assets.model_with(id, &entry.input_shapes(), &[])?;
             Ok(Loaded {
-                id: id.to_string(),
+                id: id.clone(),
                 inputs: entry.input_specs(),
                 model,
             })
@@ -498,6 +582,8 @@ impl Experiment for Siamese {
     fn settings() -> Vec<Setting> {
         let shift = i64::from(MAX_SHIFT);
         vec![
+            Setting::choice("a", "left tracker", &TRACKERS, DEFAULT_PAIR[0]),
+            Setting::choice("b", "right tracker", &TRACKERS, DEFAULT_PAIR[1]),
             Setting::dynamic("source", "pair from", Some(SCENE))
                 .note("an uploaded picture stays on your machine, so a link cannot carry it"),
             Setting::int("seed", "scene (seed)", (0, MAX_SEED), 1),
@@ -517,8 +603,10 @@ impl Experiment for Siamese {
     }
 
     fn assets(request: &Request, assets: &Assets) -> Result<Vec<String>> {
-        let (Request::View { image, .. } | Request::Sweep { image, .. } | Request::ErrorMap { image, .. }) = request;
-        let mut keys = MODEL_IDS
+        let (Request::View { image, trackers, .. }
+        | Request::Sweep { image, trackers, .. }
+        | Request::ErrorMap { image, trackers, .. }) = request;
+        let mut keys = check_trackers(trackers)?
             .iter()
             .map(|id| assets.model_key(id))
             .collect::<Result<Vec<_>>>()?;
@@ -527,14 +615,18 @@ impl Experiment for Siamese {
     }
 
     fn plan(request: Request, assets: &Assets) -> Result<Box<dyn Job>> {
-        let trackers = load_trackers(assets)?;
         match request {
-            Request::View { seed, image, dx, dy } => view(seed, load_picture(&image, assets)?, (dx, dy), trackers),
-            Request::Sweep { image, seed, scenes, step, max_distance } => {
+            Request::View { seed, image, dx, dy, trackers } => {
+                let trackers = load_trackers(&trackers, assets)?;
+                view(seed, load_picture(&image, assets)?, (dx, dy), trackers)
+            }
+            Request::Sweep { image, seed, scenes, step, max_distance, trackers } => {
+                let trackers = load_trackers(&trackers, assets)?;
                 let opts = SweepOptions { seed, scenes, step, max_distance };
                 sweep(opts, load_picture(&image, assets)?, trackers)
             }
-            Request::ErrorMap { image, seed, scenes, step } => {
+            Request::ErrorMap { image, seed, scenes, step, trackers } => {
+                let trackers = load_trackers(&trackers, assets)?;
                 let opts = ErrorMapOptions { seed, scenes, step };
                 error_map(opts, load_picture(&image, assets)?, trackers)
             }

@@ -1,10 +1,15 @@
-// The CoordConv lab in a real browser: the default (quadrant) demonstration renders with the
-// coordinate channels and both error maps, its numbers equal `shiftlab experiment coordconv`,
-// the arrow keys, a click and the split control change the view and the link, and the link
-// restores the view.
+// The CoordConv lab in a real browser: the default (Liu's pair, quadrant) demonstration renders
+// with the coordinate channels and both error maps, its numbers equal `shiftlab experiment
+// coordconv`, the arrow keys, a click and the split control change the view and the link, and the
+// link restores the view; the matched pair shows the CLI's numbers too, and the paper's result
+// beside the manifest's; an old link without a pair keeps Liu's pair.
+import { readFileSync } from 'node:fs';
 import { assert, assertEqual, canvasHasContent, dataValue, nativeExperiment } from './harness.mjs';
 
-const KINDS = ['plain', 'coordconv'];
+// The panels' test ids: the model without coordinate channels, then the one with them.
+const SLOTS = ['plain', 'coords'];
+const WITH_COORDS = { liu: 'coordconv', matched: 'plaincoords' };
+const MANIFEST = JSON.parse(readFileSync(new URL('../../models/manifest.json', import.meta.url), 'utf8'));
 
 const native = (options) => nativeExperiment('coordconv', options);
 
@@ -15,7 +20,7 @@ function assertClose(actual, expected, what, tolerance = 1e-3) {
 
 async function shown(page) {
   const out = {};
-  for (const kind of KINDS) {
+  for (const kind of SLOTS) {
     const [x, y] = (await dataValue(page, `${kind}-predicted`)).split(',').map(Number);
     out[kind] = {
       x,
@@ -30,13 +35,13 @@ async function shown(page) {
 }
 
 // errorMap: also the summaries over the test positions (slower natively).
-// The requests are the very JSON the page sends (its view and, once per split, its error map).
-function compareWithNative(page, split, x, y, errorMap) {
-  const expected = native({ job: 'view', split, x, y });
-  const map = errorMap ? native({ job: 'errorMap', split }) : null;
-  for (const [k, kind] of KINDS.entries()) {
+// The requests are the very JSON the page sends (its view and, once per pair and split, its error map).
+function compareWithNative(page, pair, split, x, y, errorMap) {
+  const expected = native({ job: 'view', pair, split, x, y });
+  const map = errorMap ? native({ job: 'errorMap', pair, split }) : null;
+  for (const [k, kind] of SLOTS.entries()) {
     const n = expected.models[k];
-    assertEqual(n.id, `coord-${kind}-${split}`, `model ${k}`);
+    assertEqual(n.id, `coord-${k === 0 ? 'plain' : WITH_COORDS[pair]}-${split}`, `model ${k}`);
     const p = page[kind];
     assertClose(p.x, n.prediction.x, `${kind} predicted x`);
     assertClose(p.y, n.prediction.y, `${kind} predicted y`);
@@ -57,16 +62,20 @@ export const tests = [
       const page = await t.open('#lab=coordconv');
       await t.waitReady(page);
       assertEqual(t.param(page, 'split'), 'quadrant', 'default split');
-      for (const kind of KINDS) {
+      assertEqual(t.param(page, 'pair'), 'liu', 'default pair');
+      for (const kind of SLOTS) {
         assert(await canvasHasContent(page, `${kind}-canvas`), `${kind} canvas is blank`);
         assert(await canvasHasContent(page, `${kind}-error-map`), `${kind} error map is blank`);
       }
       for (const channel of ['i', 'j', 'r']) assert(await canvasHasContent(page, `channel-${channel}`), `channel ${channel} is blank`);
       assertEqual(await dataValue(page, 'truth'), '44.5,44.5', 'true centre of the default square');
-      const expected = compareWithNative(await shown(page), 'quadrant', 40, 40, true);
+      const expected = compareWithNative(await shown(page), 'liu', 'quadrant', 40, 40, true);
       assertEqual(expected.centre[0], 44.5, 'native true centre');
       const verdict = await page.getByTestId('verdict').textContent();
-      assert(verdict.includes('plain conv') && verdict.includes('CoordConv'), `verdict: ${verdict}`);
+      assert(verdict.includes('the plain CNN') && verdict.includes('CoordConv regressor'), `verdict: ${verdict}`);
+      // The quadrant's quote is Liu's regression result, not the uniform split's classification 86%.
+      const paper = await page.getByTestId('paper').textContent();
+      assert(paper.includes('Supervised Coordinate Regression') && !paper.includes('86%'), `quadrant quote: ${paper}`);
       await page.screenshot({ path: t.artifact('coordconv.png'), fullPage: true });
     },
   },
@@ -86,7 +95,7 @@ export const tests = [
       await t.waitReady(page);
       assertEqual(await dataValue(page, 'truth'), '10.5,20.5', 'true centre after the click');
       const before = await shown(page);
-      compareWithNative(before, 'quadrant', 6, 16, false);
+      compareWithNative(before, 'liu', 'quadrant', 6, 16, false);
 
       const copy = await t.open(page.url());
       await t.waitReady(copy);
@@ -104,7 +113,42 @@ export const tests = [
       await t.waitReady(page);
       const heading = await page.getByTestId('plain').locator('h3').textContent();
       assert(heading.includes('coord-plain-uniform'), `plain panel heading: ${heading}`);
-      compareWithNative(await shown(page), 'uniform', 3, 5, false);
+      compareWithNative(await shown(page), 'liu', 'uniform', 3, 5, false);
+      const paper = await page.getByTestId('paper').textContent();
+      assert(paper.includes('Supervised Coordinate Classification') && paper.includes('86%'), `uniform quote: ${paper}`);
+    },
+  },
+  {
+    name: 'the matched pair equals the native numbers and is described with the manifest’s',
+    async run(t) {
+      const page = await t.open('#lab=coordconv&pair=liu&split=quadrant&x=40&y=40');
+      await page.getByTestId('pair-control').getByText('Matched pair').click();
+      assertEqual(t.param(page, 'pair'), 'matched', 'pair after the click');
+      await t.waitReady(page);
+      const heading = await page.getByTestId('coords').locator('h3').textContent();
+      assert(heading.includes('coord-plaincoords-quadrant'), `second panel heading: ${heading}`);
+      compareWithNative(await shown(page), 'matched', 'quadrant', 40, 40, true);
+      // The account of the pair quotes the manifest's held-out errors of all three models.
+      const ours = await page.getByTestId('ours').textContent();
+      for (const id of ['coord-plain-quadrant', 'coord-plaincoords-quadrant', 'coord-coordconv-quadrant']) {
+        const m = MANIFEST.models.find((e) => e.id === id);
+        assert(ours.includes(m.metrics.test_mean_error_px.toFixed(2)), `${id}'s ${m.metrics.test_mean_error_px} px in: ${ours}`);
+      }
+      await page.screenshot({ path: t.artifact('coordconv-matched.png'), fullPage: true });
+    },
+  },
+  {
+    name: 'an old link without a pair shows Liu’s pair; an unknown pair falls back with a notice',
+    async run(t) {
+      const old = await t.open('#lab=coordconv&split=uniform&x=3&y=5');
+      await t.waitReady(old);
+      assertEqual(t.param(old, 'pair'), 'liu', 'pair of an old link');
+      compareWithNative(await shown(old), 'liu', 'uniform', 3, 5, false);
+      const bad = await t.open('#lab=coordconv&pair=both&split=quadrant&x=3&y=5');
+      await t.waitReady(bad);
+      assertEqual(t.param(bad, 'pair'), 'liu', 'pair after an unknown value');
+      const notice = (await bad.getByTestId('notice').allTextContents()).join(' ');
+      assert(notice.includes('pair=both'), `the fallback should be explained: ${notice}`);
     },
   },
 ];

@@ -237,6 +237,24 @@ export const SETTINGS = {
     {
       "choices": [
         {
+          "label": "Liu's pair (strided CNN vs CoordConv regressor)",
+          "title": "Liu et al.'s comparison: a strided ReLU CNN against a linear stride-1 CoordConv regressor; they differ in more than the coordinate channels",
+          "value": "liu"
+        },
+        {
+          "label": "Matched pair (same trunk ± coordinate channels)",
+          "title": "The same strided ReLU CNN, recipe and seed, without and with i, j, r input channels: the only difference is the coordinate channels",
+          "value": "matched"
+        }
+      ],
+      "default": "liu",
+      "label": "Pair",
+      "name": "pair",
+      "type": "enum"
+    },
+    {
+      "choices": [
+        {
           "label": "Quadrant",
           "title": "Trained without any square in the bottom-right quadrant; tested there",
           "value": "quadrant"
@@ -899,6 +917,82 @@ export const SETTINGS = {
     }
   ],
   "siamese": [
+    {
+      "choices": [
+        {
+          "label": "siam-centred (centred)",
+          "title": "Zero-padded backbone (6 conv3×3), trained only on targets at the search centre",
+          "value": "siam-centred"
+        },
+        {
+          "label": "siam-shift8 (±8 px)",
+          "title": "siam-centred's padded backbone, trained with targets shifted up to 8 px per axis",
+          "value": "siam-shift8"
+        },
+        {
+          "label": "siam-shift16 (±16 px)",
+          "title": "siam-centred's padded backbone, trained with targets shifted up to 16 px per axis",
+          "value": "siam-shift16"
+        },
+        {
+          "label": "siam-shifted (±20 px)",
+          "title": "siam-centred's padded backbone, trained with targets shifted up to 20 px per axis",
+          "value": "siam-shifted"
+        },
+        {
+          "label": "siam-valid (no padding)",
+          "title": "A backbone without padding (valid convolutions; kernels 3-3-3-1-1-1, receptive field 11 px), trained only on targets at the centre",
+          "value": "siam-valid"
+        },
+        {
+          "label": "siam-valid-padded (control)",
+          "title": "siam-valid's backbone with zero padding, trained only on targets at the centre: the control that tells padding from siam-valid's smaller receptive field",
+          "value": "siam-valid-padded"
+        }
+      ],
+      "default": "siam-centred",
+      "label": "left tracker",
+      "name": "a",
+      "type": "enum"
+    },
+    {
+      "choices": [
+        {
+          "label": "siam-centred (centred)",
+          "title": "Zero-padded backbone (6 conv3×3), trained only on targets at the search centre",
+          "value": "siam-centred"
+        },
+        {
+          "label": "siam-shift8 (±8 px)",
+          "title": "siam-centred's padded backbone, trained with targets shifted up to 8 px per axis",
+          "value": "siam-shift8"
+        },
+        {
+          "label": "siam-shift16 (±16 px)",
+          "title": "siam-centred's padded backbone, trained with targets shifted up to 16 px per axis",
+          "value": "siam-shift16"
+        },
+        {
+          "label": "siam-shifted (±20 px)",
+          "title": "siam-centred's padded backbone, trained with targets shifted up to 20 px per axis",
+          "value": "siam-shifted"
+        },
+        {
+          "label": "siam-valid (no padding)",
+          "title": "A backbone without padding (valid convolutions; kernels 3-3-3-1-1-1, receptive field 11 px), trained only on targets at the centre",
+          "value": "siam-valid"
+        },
+        {
+          "label": "siam-valid-padded (control)",
+          "title": "siam-valid's backbone with zero padding, trained only on targets at the centre: the control that tells padding from siam-valid's smaller receptive field",
+          "value": "siam-valid-padded"
+        }
+      ],
+      "default": "siam-shifted",
+      "label": "right tracker",
+      "name": "b",
+      "type": "enum"
+    },
     {
       "default": "scene",
       "label": "pair from",

@@ -173,7 +173,7 @@ export type CoordconvErrorMap = {
  */
 places: Array<[number, number]>, 
 /**
- * Plain, then CoordConv.
+ * Without coordinate channels, then with them (see [`model_ids`]).
  */
 models: Array<CoordconvModelErrors>, };
 
@@ -190,13 +190,15 @@ map: Heatmap, };
 
 export type CoordconvModelPrediction = { id: string, prediction: CoordconvPrediction, };
 
+export type CoordconvPair = "liu" | "matched";
+
 export type CoordconvPrediction = { x: number, y: number, 
 /**
  * Euclidean distance to the true centre, in pixels.
  */
 error: number, };
 
-export type CoordconvRequest = { "job": "view", split: CoordconvSplit, x: number, y: number, } | { "job": "errorMap", split: CoordconvSplit, } | { "job": "channels" };
+export type CoordconvRequest = { "job": "view", pair: CoordconvPair, split: CoordconvSplit, x: number, y: number, } | { "job": "errorMap", pair: CoordconvPair, split: CoordconvSplit, } | { "job": "channels" };
 
 export type CoordconvSplit = "uniform" | "quadrant";
 
@@ -221,7 +223,7 @@ image: Image,
  */
 centre: [number, number], 
 /**
- * Plain, then CoordConv.
+ * Without coordinate channels, then with them (see [`model_ids`]).
  */
 models: Array<CoordconvModelPrediction>, };
 
@@ -674,7 +676,12 @@ export type SiameseBin = { distance: number, meanErrorPx: number,
 /**
  * Mean length of the predicted offset: 0 means "always the centre".
  */
-meanPredictedDistancePx: number, within4pxPercent: number, };
+meanPredictedDistancePx: number, within4pxPercent: number, 
+/**
+ * What a perfect tracker of this one's response stride would score on the
+ * bin's offsets (see [`quantisation_error`]): the floor of `mean_error_px`.
+ */
+floorPx: number, };
 
 export type SiameseErrorMap = { offsets: Array<number>, trackers: Array<SiameseMapTracker>, };
 
@@ -684,11 +691,16 @@ export type SiameseMapTracker = { id: string,
  */
 errors: Array<number>, 
 /**
- * The errors coloured, both trackers on one magma scale from 0.
+ * The errors coloured, every tracker of the request on one magma scale from 0.
  */
 map: Heatmap, };
 
-export type SiameseRequest = { "job": "view", seed: number, image: string | null, dx: number, dy: number, } | { "job": "sweep", image: string | null, seed: number, scenes: number, step: number, maxDistance: number, } | { "job": "errorMap", image: string | null, seed: number, scenes: number, step: number, };
+export type SiameseRequest = { "job": "view", seed: number, image: string | null, dx: number, dy: number, 
+/**
+ * Which of [`TRACKERS`] to run, in this order; [`DEFAULT_PAIR`] if absent
+ * (requests from before the lab offered more than two).
+ */
+trackers: Array<string>, } | { "job": "sweep", image: string | null, seed: number, scenes: number, step: number, maxDistance: number, trackers: Array<string>, } | { "job": "errorMap", image: string | null, seed: number, scenes: number, step: number, trackers: Array<string>, };
 
 export type SiameseResponse = { id: string, 
 /**
@@ -710,7 +722,7 @@ bins: Array<SiameseBin>, };
 
 export type SiameseView = { template: Image, search: Image, 
 /**
- * Centred-trained, then shift-trained.
+ * In the request's order.
  */
 trackers: Array<SiameseResponse>, };
 
