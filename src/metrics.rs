@@ -223,7 +223,10 @@ pub struct Ridge {
 impl Ridge {
     /// Fit on `rows` rows of `x` (`rows × inputs`) and `y` (`rows × outputs`):
     /// the closed form `W = (XcᵀXc + λI)⁻¹ Xcᵀ Yc` on centred data, so the
-    /// bias is not shrunk, solved by Cholesky in f64.
+    /// bias is not shrunk, solved by Cholesky in f64. With fewer rows than features
+    /// the same `W` is `Xcᵀ (XcXcᵀ + λI)⁻¹ Yc`, a rows × rows system: the multi-level
+    /// readout of a small image's 2,592 features on 504 rows solves in a fraction of a
+    /// second instead of seconds.
     pub fn fit(x: &[f32], y: &[f32], rows: usize, lambda: f64) -> Result<Ridge> {
         if rows == 0 || !x.len().is_multiple_of(rows) || !y.len().is_multiple_of(rows) {
             return Err(err!(
@@ -247,12 +250,16 @@ impl Ridge {
         };
         let (mx, my) = (column_means(x, d), column_means(y, m));
 
-        let (mut gram, cross) = centred_products(x, y, rows, (&mx, &my));
-        for i in 0..d {
-            gram[i * d + i] += lambda;
-        }
-        let lower = cholesky(&gram, d)?;
-        let w = cholesky_solve(&lower, d, &cross, m);
+        let w = if rows < d {
+            dual_weights(x, y, rows, (&mx, &my), lambda)?
+        } else {
+            let (mut gram, cross) = centred_products(x, y, rows, (&mx, &my));
+            for i in 0..d {
+                gram[i * d + i] += lambda;
+            }
+            let lower = cholesky(&gram, d)?;
+            cholesky_solve(&lower, d, &cross, m)
+        };
         let bias = (0..m)
             .map(|k| (my[k] - (0..d).map(|i| mx[i] * w[i * m + k]).sum::<f64>()) as f32)
             .collect();
@@ -294,6 +301,36 @@ impl Ridge {
 /// the CLI must agree.
 const BLOCK_ROWS: usize = 512;
 
+/// The rows of `v` (`… × means.len()`) minus the column means, in f64.
+fn centred(v: &[f32], means: &[f64]) -> Array2<f64> {
+    let width = means.len();
+    let data = v
+        .chunks(width)
+        .flat_map(|row| row.iter().zip(means).map(|(&e, mean)| f64::from(e) - mean))
+        .collect();
+    Array2::from_shape_vec((v.len() / width, width), data).expect("whole rows")
+}
+
+/// The ridge weights `Xcᵀ (XcXcᵀ + λI)⁻¹ Yc` (`d × m`), for fewer rows than features.
+fn dual_weights(
+    x: &[f32],
+    y: &[f32],
+    rows: usize,
+    (mx, my): (&[f64], &[f64]),
+    lambda: f64,
+) -> Result<Vec<f64>> {
+    let (xc, yc) = (centred(x, mx), centred(y, my));
+    let mut kernel = xc.dot(&xc.t());
+    for i in 0..rows {
+        kernel[[i, i]] += lambda;
+    }
+    let lower = cholesky(&kernel.into_raw_vec_and_offset().0, rows)
+        .map_err(|_| err!("ridge: with fewer rows ({rows}) than features, use λ > 0"))?;
+    let alpha = cholesky_solve(&lower, rows, &yc.into_raw_vec_and_offset().0, my.len());
+    let alpha = Array2::from_shape_vec((rows, my.len()), alpha).expect("rows × outputs");
+    Ok(xc.t().dot(&alpha).into_raw_vec_and_offset().0)
+}
+
 /// `XcᵀXc` (`d × d`, full) and `XcᵀYc` (`d × m`) of the column-centred `x` and `y`.
 fn centred_products(
     x: &[f32],
@@ -302,19 +339,12 @@ fn centred_products(
     (mx, my): (&[f64], &[f64]),
 ) -> (Vec<f64>, Vec<f64>) {
     let (d, m) = (x.len() / rows, y.len() / rows);
-    let centred = |v: &[f32], means: &[f64], width: usize| -> Array2<f64> {
-        let data = v
-            .chunks(width)
-            .flat_map(|row| row.iter().zip(means).map(|(&e, mean)| f64::from(e) - mean))
-            .collect();
-        Array2::from_shape_vec((v.len() / width, width), data).expect("whole rows")
-    };
     let mut gram = Array2::<f64>::zeros((d, d));
     let mut cross = Array2::<f64>::zeros((d, m));
     for start in (0..rows).step_by(BLOCK_ROWS) {
         let end = rows.min(start + BLOCK_ROWS);
-        let xb = centred(&x[start * d..end * d], mx, d);
-        let yb = centred(&y[start * m..end * m], my, m);
+        let xb = centred(&x[start * d..end * d], mx);
+        let yb = centred(&y[start * m..end * m], my);
         gram += &xb.t().dot(&xb);
         cross += &xb.t().dot(&yb);
     }
@@ -642,6 +672,42 @@ mod tests {
         let big = Ridge::fit(&[1.0, 2.0, 3.0], &y, 3, 2.0).unwrap();
         assert!((big.weights[0] - 1.0).abs() < 1e-6 && (big.bias[0] - 2.0).abs() < 1e-6);
         assert!(Ridge::fit(&x, &y, 4, 1.0).is_err());
+    }
+
+    #[test]
+    fn ridge_with_fewer_rows_than_features_gives_the_primal_weights() {
+        let mut rng = Rng::new(11);
+        let (rows, d) = (12, 30);
+        let x: Vec<f32> = (0..rows * d).map(|_| rng.uniform_in(-1.0, 1.0)).collect();
+        let y: Vec<f32> = (0..rows * 2).map(|_| rng.uniform_in(0.0, 1.0)).collect();
+        let lambda = 0.5;
+        let fit = Ridge::fit(&x, &y, rows, lambda).unwrap();
+        // The primal normal equations, solved here directly: (XcᵀXc + λI) W = XcᵀYc.
+        let mean = |v: &[f32], w: usize| -> Vec<f64> {
+            (0..w)
+                .map(|j| v.chunks(w).map(|r| f64::from(r[j])).sum::<f64>() / rows as f64)
+                .collect()
+        };
+        let (gram, cross) = centred_products(&x, &y, rows, (&mean(&x, d), &mean(&y, 2)));
+        for k in 0..2 {
+            for i in 0..d {
+                let lhs: f64 = (0..d)
+                    .map(|j| {
+                        (gram[i * d + j] + if i == j { lambda } else { 0.0 })
+                            * f64::from(fit.weights[j * 2 + k])
+                    })
+                    .sum();
+                assert!(
+                    (lhs - cross[i * 2 + k]).abs() < 1e-4,
+                    "row {i}, output {k}: {lhs} vs {}",
+                    cross[i * 2 + k]
+                );
+            }
+        }
+        assert!(
+            Ridge::fit(&x, &y, rows, 0.0).is_err(),
+            "underdetermined without λ"
+        );
     }
 
     #[test]
