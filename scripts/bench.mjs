@@ -160,7 +160,8 @@ function modelTable(native, page, ort) {
 // several requests sends them one after the other, as the page does.
 export function heavyJobs(manifest) {
   const has = (id) => manifest.models.some((m) => m.id === id);
-  const lastProbe = (id) => manifest.models.find((m) => m.id === id)?.probes.at(-1)?.name;
+  // The position lab's default layers: the multi-level set of its manifest measurement.
+  const readoutLayers = (id) => manifest.models.find((m) => m.id === id)?.eval?.position?.layers;
   const redGreen = ['rg-vconv', 'rg-sconv-zero', 'rg-sconv-circular', 'rg-fconv'].filter(has);
   const sets = ['similar', 'dissimilar'].map((split) => ({ split, n: 1000, seed: 2, border: 0, shift: 0 }));
   const metrics = (model) => ({ job: 'metrics', model, count: 1000, mode: 'black', range: 4, pairs: 5, seed: 0, steps: 8 });
@@ -169,31 +170,31 @@ export function heavyJobs(manifest) {
     { lab: 'layers', what: 'layer by layer, 32 digits, A and B', requests: [{ models: ['digits-maxpool', 'digits-bin5'], count: 32 }] },
     {
       lab: 'position',
-      what: 'readouts fitted, pad-zero and pad-none',
+      what: 'readouts fitted (multi-level, 3×3), pad-zero and pad-none',
       requests: [
         {
           job: 'readout',
           models: ['pad-zero', 'pad-none'],
           trainImages: PHOTOS.slice(0, 7).map((p) => p.key),
           testImages: PHOTOS.slice(7).map((p) => p.key),
-          layer: lastProbe('pad-zero'),
-          target: 'H',
-          grid: 16,
-          kernel: 1,
+          layers: readoutLayers('pad-zero'),
+          targets: ['H'],
+          grid: 8,
+          kernel: 3,
           lambda: 0.01,
-          trainCrops: 6,
+          trainCrops: 16,
           testCrops: 4,
           seed: 7,
         },
       ],
     },
     { lab: 'borders', what: `accuracy, ${redGreen.length} models × 2 sets × 1,000`, requests: [{ job: 'accuracy', models: redGreen, sets, keep: 8 }] },
-    { lab: 'coordconv', what: 'error map, quadrant split', requests: [{ job: 'errorMap', split: 'quadrant' }] },
+    { lab: 'coordconv', what: 'error map, quadrant split', requests: [{ job: 'errorMap', pair: 'liu', split: 'quadrant' }] },
     { lab: 'siamese', what: 'error map, 13 × 13 offsets', requests: [{ job: 'errorMap', image: null, seed: 0, scenes: 2, step: 4 }] },
     {
       lab: 'audit',
       what: 'audit of digits-maxpool, 10 digits',
-      requests: [{ model: 'digits-maxpool', images: DIGIT_SAMPLES.map((d) => d.key), mode: 'crop', range: 8, pairs: 5, seed: 0 }],
+      requests: [{ model: 'digits-maxpool', images: DIGIT_SAMPLES.map((d) => d.key), mode: 'crop', range: 8, pairs: 5, seed: 0, crops: 6 }],
     },
   ];
 }
