@@ -167,7 +167,10 @@ pub fn spearman(a: &[f32], b: &[f32]) -> Result<f32> {
     check_lengths(a.len(), b.len(), "Spearman correlation")?;
     // A map constant up to float rounding has no order: ranking its rounding noise would
     // give a correlation that depends on the machine's kernels (x86 and wasm round apart).
-    if is_flat(a) || is_flat(b) {
+    // Noise is judged against the larger of the two maps, so a readout's prediction for a
+    // black input (tens of ulps apart, from a thousand features) is flat beside its target.
+    let scale = magnitude(a).max(magnitude(b));
+    if is_flat(a, scale) || is_flat(b, scale) {
         return Ok(0.0);
     }
     let (ra, rb) = (average_ranks(a), average_ranks(b));
@@ -184,16 +187,20 @@ pub fn spearman(a: &[f32], b: &[f32]) -> Result<f32> {
     Ok((cov / (va.sqrt() * vb.sqrt())) as f32)
 }
 
-/// Whether the values span less than a millionth of their magnitude.
-fn is_flat(values: &[f32]) -> bool {
+/// The largest absolute value.
+fn magnitude(values: &[f32]) -> f32 {
+    values.iter().fold(0.0, |m: f32, v| m.max(v.abs()))
+}
+
+/// Whether the values span at most 1e-5 of `scale`.
+fn is_flat(values: &[f32], scale: f32) -> bool {
     let (lo, hi) = values
         .iter()
         .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| {
             (lo.min(v), hi.max(v))
         });
-    let scale = lo.abs().max(hi.abs());
     // NaN spreads count as flat too: they carry no order either.
-    (hi - lo).partial_cmp(&(1e-6 * scale)) != Some(std::cmp::Ordering::Greater)
+    (hi - lo).partial_cmp(&(1e-5 * scale)) != Some(std::cmp::Ordering::Greater)
 }
 
 /// Mean absolute error (MAE in Islam et al. 2020).
@@ -618,6 +625,15 @@ mod tests {
         let r = spearman(&[1.0, 2.0, 2.0, 3.0], &[1.0, 2.0, 3.0, 4.0]).unwrap();
         assert!(close(r, (4.5f64 / (4.5f64 * 5.0).sqrt()) as f32), "{r}");
         assert_eq!(spearman(&[1.0, 1.0], &[1.0, 2.0]).unwrap(), 0.0);
+        // A prediction tens of ulps apart beside a target spanning [0, 1] is rounding noise.
+        let noise = [0.086_217_2, 0.086_217_5, 0.086_217_3, 0.086_217_6];
+        assert_eq!(
+            spearman(&noise, &[0.0, 1.0 / 3.0, 2.0 / 3.0, 1.0]).unwrap(),
+            0.0
+        );
+        assert!(
+            spearman(&[0.08, 0.09, 0.085, 0.1], &[0.0, 1.0 / 3.0, 2.0 / 3.0, 1.0]).unwrap() > 0.5
+        );
         assert!(close(
             mae(&[1.0, 2.0, 3.0], &[1.5, 2.0, 1.0]).unwrap(),
             2.5 / 3.0

@@ -11,7 +11,7 @@ import { arrowKeys, fileControl } from '../ui/controls.js';
 import { h } from '../ui/dom.js';
 import { downloadCanvasesPng, downloadCsv, downloadJson } from '../ui/export.js';
 import { colorLegend, drawRgba, pixelCanvas } from '../ui/heatmap.js';
-import { jobBar } from '../ui/job.js';
+import { jobBar, previewNote, previewSizes } from '../ui/job.js';
 import { linePlot } from '../ui/plot.js';
 import { Unavailable } from '../ui/render-loop.js';
 import { uploadAsSetting } from '../ui/upload.js';
@@ -56,6 +56,8 @@ const JUDGED_DISTANCE = 20;
 
 // The error-by-offset map: 13 × 13 offsets, two fresh scenes each (a picture has one cut each).
 const MAP = { seed: 0, scenes: 2, step: 4 };
+// Pairs per distance of the first view's sweep.
+const PREVIEW_SCENES = 2;
 const MAP_CELL = 18; // display pixels per offset
 
 function metricRow(testid, label, title) {
@@ -392,19 +394,20 @@ function view(ctx) {
 
   // The sweep scores every tracker and depends only on the source and the number of pairs per
   // distance, not on the target being dragged nor on which two trackers are shown.
-  async function runSweep(s) {
-    const key = `${sourceKey(s)}|${s.scenes}`;
-    if (sweep?.key !== key && cancelledKey !== key) await measureSweep(s, key);
+  // `scenes` pairs per distance: the setting's, or fewer for the first view.
+  async function runSweep(s, scenes, label) {
+    const key = `${sourceKey(s)}|${scenes}`;
+    if (sweep?.key !== key && cancelledKey !== key) await measureSweep(s, key, scenes, label);
     if (sweep?.key === key) drawSweep(s);
   }
 
-  async function measureSweep(s, key) {
+  async function measureSweep(s, key, scenes, label) {
     const ids = TRACKERS.map((t) => t.id);
-    const request = { job: 'sweep', image: imageKey(s.source), ...SWEEP, scenes: s.scenes, trackers: ids };
+    const request = { job: 'sweep', image: imageKey(s.source), ...SWEEP, scenes, trackers: ids };
     let answer;
     try {
       answer = await job.run(
-        'sweeping every tracker',
+        label,
         'distance bins scored',
         (options) => ctx.run('siamese', request, options),
         'change the number of pairs to sweep again',
@@ -413,9 +416,9 @@ function view(ctx) {
       if (err.name === 'AbortError') cancelledKey = key;
       throw err;
     }
-    sweep = { key, source: s.source, scenes: s.scenes, ids: answer.trackers.map((t) => t.id), distances: answer.distances, results: answer.trackers.map((t) => t.bins) };
+    sweep = { key, source: s.source, scenes, ids: answer.trackers.map((t) => t.id), distances: answer.distances, results: answer.trackers.map((t) => t.bins) };
     const what = s.source === SCENE ? 'scenes' : 'cuts of the picture';
-    job.finish(`${answer.distances.length} distances × ${s.scenes} ${what} through ${answer.trackers.length} trackers`);
+    job.finish(`${answer.distances.length} distances × ${scenes} ${what} through ${answer.trackers.length} trackers${previewNote(scenes, s.scenes, 'pairs per distance')}`);
   }
 
   // Every tracker's curve and row; the verdict compares the two shown, over the same pairs.
@@ -513,7 +516,7 @@ function view(ctx) {
           'the shift-trained one is the worse of the two (models/README.md). Both errors still grow with the distance from the centre.';
   }
 
-  async function render(s, isStale) {
+  async function render(s, isStale, refining) {
     const absent = TRACKERS.filter((t) => !modelById(manifest, t.id)).map((t) => t.id);
     if (absent.length > 0) throw new Unavailable(`The model(s) ${absent.join(', ')} are not in models/manifest.json, so there is nothing to show.`);
     const models = trackers(s);
@@ -522,10 +525,18 @@ function view(ctx) {
     await renderView(s, models);
     if (isStale()) return;
     exportButtons[0].disabled = false;
-    await runSweep(s);
+    // The first view's sweep has PREVIEW_SCENES pairs per distance; the setting's follow
+    // once the error map is drawn.
+    const [first] = sweep?.key === `${sourceKey(s)}|${s.scenes}` ? [s.scenes] : previewSizes(s.scenes, PREVIEW_SCENES);
+    await runSweep(s, first, 'sweeping every tracker');
     if (isStale()) return;
     await runMap(s);
     if (isStale()) return;
+    if (first < s.scenes) {
+      refining();
+      await runSweep(s, s.scenes, `refining: sweeping every tracker, ${s.scenes} pairs per distance (the view shows ${first})`);
+      if (isStale()) return;
+    }
     for (const b of exportButtons) b.disabled = false;
     exportButtons[2].disabled = !errorMap;
   }
