@@ -315,9 +315,10 @@ fn scale_metrics_vary_the_scale() {
 }
 
 /// On digits on black, Black (cut) and Crop are the same inputs, so the same numbers;
-/// Azulay & Weiss's Black (Embed) shrinks the digit and moves it whole, and there the
-/// plain MaxPool network changes its top-1 along the diagonal far more often than the
-/// blurred Bin-5 one — the paper's Black is where subsampling shows most.
+/// Azulay & Weiss's Black (Embed) differs, and as in their Table 1 it is the jaggier
+/// protocol: top-1 changes more often along the diagonal and pairs agree less than under
+/// Crop. Part of that is not position alone: Embed halves a 32×32 digit, a size these
+/// networks never saw, and they then often answer one class (mostly "1").
 #[test]
 fn embed_is_the_black_that_differs_from_crop_on_digits() {
     let metrics = |model: &str, mode: &str| {
@@ -327,7 +328,6 @@ fn embed_is_the_black_that_differs_from_crop_on_digits() {
         }))
     };
     let number = |m: &Value, key: &str| m[key].as_f64().unwrap();
-    let mut embedded = Vec::new();
     for model in ["digits-maxpool", "digits-bin5"] {
         let (black, crop, embed) = (
             metrics(model, "black"),
@@ -335,18 +335,15 @@ fn embed_is_the_black_that_differs_from_crop_on_digits() {
             metrics(model, "embed"),
         );
         assert_eq!(black, crop, "{model}: a digit on black, cut or cropped");
-        assert_ne!(embed, black, "{model}: the embedded digit");
-        embedded.push(embed);
+        assert!(
+            number(&embed, "pTop1Change") > number(&crop, "pTop1Change"),
+            "{model}: {embed} vs {crop}"
+        );
+        assert!(
+            number(&embed, "consistency") < number(&crop, "consistency"),
+            "{model}: {embed} vs {crop}"
+        );
     }
-    let (maxpool, bin5) = (&embedded[0], &embedded[1]);
-    assert!(
-        number(maxpool, "pTop1Change") > number(bin5, "pTop1Change"),
-        "{maxpool} vs {bin5}"
-    );
-    assert!(
-        number(maxpool, "consistency") < number(bin5, "consistency"),
-        "{maxpool} vs {bin5}"
-    );
 }
 
 /// Embed never cuts: a sweep, a step or metrics reaching past its frame are refused

@@ -146,8 +146,8 @@ function view(ctx) {
       ctx.controls.dx.el,
       ctx.controls.dy.el,
       ctx.controls.layer.el,
-      modeNote.el,
     ),
+    modeNote.el,
     modelNote,
     h('div', { class: 'compare' }, original.el, shifted.el),
     h(

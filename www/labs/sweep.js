@@ -232,8 +232,8 @@ function view(ctx) {
       Object.values(own).map((c) => c.el),
       controls.layer.el,
       uploadControl.el,
-      modeNote.el,
     ),
+    modeNote.el,
     sweepJob.el,
     h('article', { class: 'panel' }, h('h3', {}, 'Inputs along the sweep'), strip),
     h('article', { class: 'panel' }, h('h3', {}, 'Probability against the sweep'), plot.el, gridMaps, summaryLine),
@@ -463,6 +463,7 @@ function view(ctx) {
     return Promise.all(AZULAY_MODES.map(([mode]) => metricsOfImage({ ...s, mode, direction: 'diagonal', crange: 0 })));
   }
 
+  /** @param {any} s @param {any[][]} measured [crop, embed], each [A, B] */
   function drawAzulay(s, [crop, embed]) {
     const models = modelsOf(s);
     const cell = (testid, value, digits) => h('span', { dataset: { testid, value: String(value) } }, value.toFixed(digits));
@@ -479,7 +480,7 @@ function view(ctx) {
       ...pair('pTop1Change', 'pchange', 3),
       '. MAC ',
       ...pair('mac', 'mac', 4),
-      '.',
+      '. On the 32×32 digits the Black protocol halves the digit, a size these networks never saw in training, so their Black numbers mix the move with that: shrunk, they often answer one class.',
     );
   }
 
