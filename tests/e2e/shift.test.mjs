@@ -119,6 +119,12 @@ export const tests = [
       // Nothing is cut: the shifted input holds as much ink as the unshifted one.
       const ink = (img) => img.rgba.reduce((sum, v, i) => (i % 4 === 0 ? sum + v : sum), 0);
       assertEqual(ink(expected.shifted.preview), ink(expected.original.preview), 'ink of the shifted input');
+      // The model's input is these 8-bit pixels ÷ 255, so equal pixels mean the wasm shrink
+      // (Triangle resample) gave the network bit for bit the native input.
+      for (const side of ['original', 'shifted']) {
+        const drawn = await page.getByTestId(`${side}-input`).evaluate((c) => Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data));
+        assertEqual(drawn.join(','), expected[side].preview.rgba.join(','), `${side} input, pixel for pixel`);
+      }
       const selected = await page.getByTestId('mode-note').locator('li[data-mode=embed]').evaluate((el) => getComputedStyle(el).fontWeight);
       assertEqual(selected, '600', 'the explanation of the chosen mode is marked');
       await page.screenshot({ path: t.artifact('shift-embed.png'), fullPage: true });
