@@ -142,7 +142,7 @@ fn compensated_difference(
     let fdy = (opts.dy as f64 / s).round() as i64;
     let fill = match opts.mode {
         ShiftMode::Circular => ShiftMode::Circular,
-        ShiftMode::Black | ShiftMode::Crop => ShiftMode::Black,
+        ShiftMode::Black | ShiftMode::Crop | ShiftMode::Embed => ShiftMode::Black,
     };
     let expected = shift_planes(original, fdx, fdy, fill);
     let data: Vec<f32> = shifted

@@ -25,6 +25,15 @@ pub const WORKING_SIDE: usize = 1024;
 /// window of it.
 pub const CROP_MARGIN: usize = 16;
 
+/// Width of the black frame "Embed" (Azulay & Weiss's "Black") keeps around the shrunk
+/// image, and so its largest |dx| and |dy|. Azulay & Weiss shrink the picture and move it
+/// inside a black 224×224 canvas without ever cutting it: their code pastes it resized to
+/// 117–172 px (0.52–0.77 of the canvas) and moves it by one-pixel diagonal steps around
+/// the centre. Here the frame is fixed in pixels instead, as wide as the shift lab's whole
+/// range and the sweeps' eight diagonal steps of P(top-1 change): the image is shrunk only
+/// as much as those shifts need — 0.5 on the 32×32 digits, 0.93 on a 224×224 photo.
+pub const EMBED_MARGIN: usize = 8;
+
 /// 8-bit RGBA pixels, row-major.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Image {
@@ -328,6 +337,11 @@ pub fn prepare(
                 h,
             )
         }
+        ShiftMode::Embed => {
+            check_shift(mode, dx, dy)?;
+            // Inside the frame a black shift cuts nothing: the shrunk image just moves.
+            shift_planes(&to_planes(&embed(img, w, h)?, c), dx, dy, ShiftMode::Black)
+        }
         ShiftMode::Black | ShiftMode::Circular => {
             shift_planes(&to_planes(&fit(img, w, h), c), dx, dy, mode)
         }
@@ -338,10 +352,52 @@ pub fn prepare(
     })
 }
 
+/// Refuse a shift that would push `Embed`'s shrunk image out of its black frame, whose
+/// point is that nothing is ever cut. Other modes take any shift.
+pub fn check_shift(mode: ShiftMode, dx: i64, dy: i64) -> Result<()> {
+    let reach = EMBED_MARGIN as i64;
+    if mode == ShiftMode::Embed && (dx.abs() > reach || dy.abs() > reach) {
+        return Err(err!(
+            "Embed moves the shrunk image inside a black frame of {reach} px, so shifts go from −{reach} to {reach} px; got ({dx}, {dy})"
+        ));
+    }
+    Ok(())
+}
+
+/// The unshifted input of `Embed`: `img` fitted to `w × h` as the other modes show it,
+/// shrunk by one factor on both axes (Triangle filter, like every resize here) until a
+/// black frame of at least `EMBED_MARGIN` px surrounds it, and centred on a black
+/// `w × h` canvas as `fit` centres a small image.
+pub fn embed(img: &Image, w: usize, h: usize) -> Result<Image> {
+    let frame = 2 * EMBED_MARGIN;
+    if w <= frame || h <= frame {
+        return Err(err!(
+            "Embed keeps a black frame of {EMBED_MARGIN} px around the image, so it needs an input larger than {frame}×{frame}; this one is {w}×{h}"
+        ));
+    }
+    let s = f64::min((w - frame) as f64 / w as f64, (h - frame) as f64 / h as f64);
+    let sw = ((w as f64 * s).round() as u32).clamp(1, (w - frame) as u32);
+    let sh = ((h as f64 * s).round() as u32).clamp(1, (h - frame) as u32);
+    let shrunk = image::imageops::resize(
+        &fit(img, w, h).to_rgba_image(),
+        sw,
+        sh,
+        FilterType::Triangle,
+    );
+    let shrunk = Image {
+        width: sw as usize,
+        height: sh as usize,
+        rgba: shrunk.into_raw(),
+    };
+    Ok(fit(&shrunk, w, h))
+}
+
 /// Fit `img` to the input of `spec`, scale its content by `scale` about the
 /// centre (bilinear; > 1 zooms in) and normalise. Uncovered pixels follow
 /// `mode`: black, wrapped around (circular), or real content of the larger fit
-/// (crop, as in `prepare`). `scale = 1` gives exactly `prepare(img, spec, 0, 0, mode)`.
+/// (crop, as in `prepare`); `Embed` scales its shrunk image inside the black canvas
+/// (Azulay & Weiss's "Scale – Embedding – Black"). `scale = 1` gives exactly
+/// `prepare(img, spec, 0, 0, mode)`.
 pub fn prepare_scaled(
     img: &Image,
     spec: &InputSpec,
@@ -360,7 +416,11 @@ pub fn prepare_scaled(
     } else {
         0
     };
-    let source = to_planes(&fit(img, w + 2 * margin, h + 2 * margin), c);
+    let source = if mode == ShiftMode::Embed {
+        to_planes(&embed(img, w, h)?, c)
+    } else {
+        to_planes(&fit(img, w + 2 * margin, h + 2 * margin), c)
+    };
     let (sh, sw) = (h + 2 * margin, w + 2 * margin);
     // Source coordinate of output pixel `x`: pixel centres scaled about the centre.
     let back = |x: usize, n: usize| {
@@ -370,7 +430,7 @@ pub fn prepare_scaled(
     let sample = |plane: &[f32], sy: i64, sx: i64| -> f32 {
         let (sy, sx) = match mode {
             ShiftMode::Circular => (sy.rem_euclid(sh as i64), sx.rem_euclid(sw as i64)),
-            ShiftMode::Black | ShiftMode::Crop => {
+            ShiftMode::Black | ShiftMode::Crop | ShiftMode::Embed => {
                 if !(0..sh as i64).contains(&sy) || !(0..sw as i64).contains(&sx) {
                     return 0.0;
                 }
@@ -519,6 +579,126 @@ mod tests {
         let crop = prepare(&img, &s, 4, 0, ShiftMode::Crop).unwrap();
         assert_eq!(black.tensor.data[0], 0.0);
         assert!(crop.tensor.data[0] > 0.0);
+    }
+
+    /// A bright square on a grey ground that fills the whole picture, so any cut shows.
+    fn framed_picture() -> Image {
+        grey(40, 40, |x, y| {
+            if (10..30).contains(&x) && (12..28).contains(&y) {
+                250
+            } else {
+                40
+            }
+        })
+    }
+
+    #[test]
+    fn embed_at_the_origin_is_the_shrunk_image_centred() {
+        let img = framed_picture();
+        let (w, h) = (32, 32);
+        let shrunk = image::imageops::resize(
+            &fit(&img, w, h).to_rgba_image(),
+            16,
+            16,
+            FilterType::Triangle,
+        );
+        let p = prepare(&img, &spec(1, h, w), 0, 0, ShiftMode::Embed).unwrap();
+        for y in 0..h {
+            for x in 0..w {
+                let inside = (8..24).contains(&x) && (8..24).contains(&y);
+                let expected = if inside {
+                    f32::from(shrunk.get_pixel(x as u32 - 8, y as u32 - 8)[0]) / 255.0
+                } else {
+                    0.0
+                };
+                assert_eq!(p.tensor.data[y * w + x], expected, "pixel ({x}, {y})");
+            }
+        }
+    }
+
+    #[test]
+    fn embed_moves_the_whole_image_and_cuts_nothing() {
+        let img = framed_picture();
+        let s = spec(1, 32, 32);
+        let m = EMBED_MARGIN as i64;
+        let origin = prepare(&img, &s, 0, 0, ShiftMode::Embed).unwrap().tensor;
+        let mass: f32 = origin.data.iter().sum();
+        for (dx, dy) in [(1, 0), (0, -1), (3, -5), (m, m), (-m, m), (-m, -m), (m, -m)] {
+            let moved = prepare(&img, &s, dx, dy, ShiftMode::Embed).unwrap().tensor;
+            assert_eq!(moved.data.iter().sum::<f32>(), mass, "mass at ({dx}, {dy})");
+            // Every pixel of the shrunk image is where the shift puts it, and black elsewhere.
+            for y in 0..32i64 {
+                for x in 0..32i64 {
+                    let (sx, sy) = (x - dx, y - dy);
+                    let expected = if (0..32).contains(&sx) && (0..32).contains(&sy) {
+                        origin.data[(sy * 32 + sx) as usize]
+                    } else {
+                        0.0
+                    };
+                    assert_eq!(
+                        moved.data[(y * 32 + x) as usize],
+                        expected,
+                        "({dx}, {dy}) at ({x}, {y})"
+                    );
+                }
+            }
+        }
+        // Black (cut) loses the picture's grey ground at the same largest shift.
+        let cut: f32 = prepare(&img, &s, m, m, ShiftMode::Black)
+            .unwrap()
+            .tensor
+            .data
+            .iter()
+            .sum();
+        let whole: f32 = prepare(&img, &s, 0, 0, ShiftMode::Black)
+            .unwrap()
+            .tensor
+            .data
+            .iter()
+            .sum();
+        assert!(cut < whole, "{cut} vs {whole}");
+    }
+
+    #[test]
+    fn embed_refuses_shifts_past_its_frame_and_inputs_too_small_for_it() {
+        let img = framed_picture();
+        let reach = EMBED_MARGIN as i64 + 1;
+        for (dx, dy) in [(reach, 0), (0, -reach)] {
+            let e = prepare(&img, &spec(1, 32, 32), dx, dy, ShiftMode::Embed)
+                .unwrap_err()
+                .0;
+            assert!(e.contains("black frame"), "{e}");
+            assert!(prepare(&img, &spec(1, 32, 32), dx, dy, ShiftMode::Black).is_ok());
+        }
+        let e = prepare(&img, &spec(1, 16, 16), 0, 0, ShiftMode::Embed)
+            .unwrap_err()
+            .0;
+        assert!(e.contains("larger than 16×16"), "{e}");
+    }
+
+    #[test]
+    fn embed_keeps_the_aspect_and_the_frame_of_a_wide_input() {
+        let img = grey(60, 30, |_, _| 255);
+        let e = embed(&img, 64, 32).unwrap();
+        let lit: Vec<(usize, usize)> = (0..32)
+            .flat_map(|y| (0..64).map(move |x| (x, y)))
+            .filter(|&(x, y)| e.rgba[(y * 64 + x) * 4] > 0)
+            .collect();
+        let (xs, ys): (Vec<usize>, Vec<usize>) = lit.iter().copied().unzip();
+        let (x0, x1) = (*xs.iter().min().unwrap(), *xs.iter().max().unwrap());
+        let (y0, y1) = (*ys.iter().min().unwrap(), *ys.iter().max().unwrap());
+        // One factor, 0.5, on both axes: 32×16, centred, 8 px of black above and below.
+        assert_eq!((x1 - x0 + 1, y1 - y0 + 1), (32, 16));
+        assert_eq!((x0, y0), (16, 8));
+    }
+
+    #[test]
+    fn the_embed_explanation_names_its_frame() {
+        let (_, _, text) = crate::shift::MODE_CHOICES
+            .iter()
+            .find(|(value, ..)| *value == "embed")
+            .unwrap();
+        assert!(text.contains(&format!("{EMBED_MARGIN} px")), "{text}");
     }
 
     #[test]

@@ -12,19 +12,30 @@ pub enum ShiftMode {
     /// Content wraps around: the only shift under which convolution with
     /// circular padding is exactly equivariant.
     Circular,
-    /// Content moves over a black canvas ("Black" in Azulay & Weiss 2019).
+    /// Content moves over a fixed black canvas of its own size: what leaves the
+    /// frame is cut off. Not Azulay & Weiss's "Black" (that is `Embed`): on a digit
+    /// on black it gives exactly the inputs of `Crop`.
     Black,
     /// A window moves over a larger image, so new real content enters
     /// ("Crop" in Azulay & Weiss 2019). See `imaging::prepare`.
     Crop,
+    /// The image is shrunk and moved inside a black frame, so nothing is cut and
+    /// only its position changes ("Black" in Azulay & Weiss 2019, "Translation –
+    /// Embedding – Black" in their code). See `imaging::embed`.
+    Embed,
 }
 
 /// The shift modes as a lab setting offers them: value, label, explanation.
-pub const MODE_CHOICES: [(&str, &str, &str); 3] = [
+pub const MODE_CHOICES: [(&str, &str, &str); 4] = [
     (
         "black",
-        "Black",
-        "Paste the image on a black canvas: what leaves the frame is lost, black comes in",
+        "Black, cut",
+        "Move the image over a fixed black canvas of its own size: what leaves the frame is cut off and black comes in (on a digit on black this equals Crop)",
+    ),
+    (
+        "embed",
+        "Shrink into black (Azulay's Black)",
+        "Azulay & Weiss's Black: the image is shrunk so that a black frame of 8 px surrounds it, and moved inside that frame: nothing is cut, only its position changes (shifts up to ±8 px)",
     ),
     (
         "circular",
@@ -34,12 +45,13 @@ pub const MODE_CHOICES: [(&str, &str, &str); 3] = [
     (
         "crop",
         "Crop",
-        "Move a crop window over a larger image: new content comes in from outside the view",
+        "Azulay & Weiss's Crop: a crop window moves over a larger image, so new content comes in from outside the view",
     ),
 ];
 
 /// Move the content of every plane by `(dx, dy)`: positive values move it right / down.
-/// `Crop` needs the larger source image, so on a bare plane it behaves like `Black`.
+/// `Crop` needs the larger source image and `Embed` the shrunk one, so on a bare plane
+/// both behave like `Black`.
 pub fn shift_planes(t: &Tensor, dx: i64, dy: i64, mode: ShiftMode) -> Tensor {
     let (c, h, w) = plane_dims(t);
     let mut out = vec![0.0; t.data.len()];
@@ -52,7 +64,7 @@ pub fn shift_planes(t: &Tensor, dx: i64, dy: i64, mode: ShiftMode) -> Tensor {
                 let sx = x as i64 - dx;
                 let source = match mode {
                     ShiftMode::Circular => Some((sy.rem_euclid(h as i64), sx.rem_euclid(w as i64))),
-                    ShiftMode::Black | ShiftMode::Crop => {
+                    ShiftMode::Black | ShiftMode::Crop | ShiftMode::Embed => {
                         let inside = (0..h as i64).contains(&sy) && (0..w as i64).contains(&sx);
                         inside.then_some((sy, sx))
                     }

@@ -197,3 +197,20 @@ fn close(a: &Value, b: &Value) -> bool {
         _ => a == b,
     }
 }
+
+/// Azulay & Weiss's Black (Embed) in an audit: shifts past its 8 px frame cannot be
+/// measured without cutting the image, so the shift part says so and the rest stands.
+#[test]
+fn an_embed_audit_past_the_frame_skips_only_the_shifts() {
+    let assets = Assets::open(root()).unwrap();
+    let images = &digits()[..2];
+    let request = |range: i64| json!({"model": "digits-maxpool", "images": images, "mode": "embed", "range": range, "pairs": 2, "seed": 0});
+    let far = run(&assets, "audit", request(12));
+    assert_eq!(far["shift"]["status"], "skipped");
+    let reason = far["shift"]["reason"].as_str().unwrap();
+    assert!(reason.contains("black frame"), "{reason}");
+    assert_eq!(far["scale"]["status"], "measured");
+    let near = run(&assets, "audit", request(8));
+    assert_eq!(near["shift"]["status"], "measured", "{}", near["shift"]);
+    assert_eq!(near["scale"], far["scale"]);
+}

@@ -13,6 +13,8 @@ use ts_rs::TS;
 
 /// Largest |dx|, |dy| in pixels.
 pub const MAX_SHIFT: i64 = 8;
+// The whole range works in every mode, Embed's black frame included.
+const _: () = assert!(MAX_SHIFT as usize <= crate::imaging::EMBED_MARGIN);
 /// Feature channels drawn per side.
 pub const SHOWN_CHANNELS: usize = 16;
 

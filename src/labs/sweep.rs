@@ -6,7 +6,7 @@
 use crate::colormap::{ColorMap, Heatmap};
 use crate::equivariance::{Comparison, ShiftViewOptions, shift_view};
 use crate::held_out::{held_out_images, held_out_set};
-use crate::imaging::{Image, InputSpec, Prepared, prepare, prepare_scaled};
+use crate::imaging::{Image, InputSpec, Prepared, check_shift, prepare, prepare_scaled};
 use crate::lab::{Assets, Experiment, Job, Setting, map_reduce, once, steps};
 use crate::metrics;
 use crate::model::ProbeModel;
@@ -643,6 +643,7 @@ fn plan_sweep(r: SweepRequest, assets: &Assets) -> Result<Box<dyn Job>> {
         check_float("scaleMax", spec.scale_max, SCALE_MAX)?;
     } else {
         check("range", spec.range, RANGE)?;
+        check_shift(r.mode, spec.range, spec.range)?;
     }
     let ts = transforms(&spec)?;
     let loaded = assets.model(&r.model)?;
@@ -695,6 +696,7 @@ fn plan_sweep(r: SweepRequest, assets: &Assets) -> Result<Box<dyn Job>> {
 fn plan_step(r: StepRequest, assets: &Assets) -> Result<Box<dyn Job>> {
     check("dx", r.dx, (-MAX_RANGE, MAX_RANGE))?;
     check("dy", r.dy, (-MAX_RANGE, MAX_RANGE))?;
+    check_shift(r.mode, r.dx, r.dy)?;
     let loaded = assets.model(&r.model)?;
     let probe = loaded.entry.probe(&r.layer)?.clone();
     let image = assets.image(&r.image)?;
@@ -749,7 +751,12 @@ fn plan_metrics(r: MetricsRequest, assets: &Assets) -> Result<Box<dyn Job>> {
         _ => return Err(err!("name an image, a list of images or a count of held-out images, not several")),
     };
     let varied = match r.vary {
-        Vary::Shift => Varied::Shift { range: r.range, steps: r.steps },
+        Vary::Shift => {
+            // Refused here, not at the random pair that happens to leave the frame.
+            let reach = i64::from(r.range).max(r.steps as i64);
+            check_shift(r.mode, reach, reach)?;
+            Varied::Shift { range: r.range, steps: r.steps }
+        }
         Vary::Scale => {
             let spec = SweepSpec {
                 direction: Direction::Scale,

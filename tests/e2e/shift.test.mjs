@@ -99,6 +99,38 @@ export const tests = [
     },
   },
   {
+    name: 'Shrink into black at the frame’s edge: the page equals the CLI and shows the whole image moved',
+    async run(t) {
+      const settings = { model: 'digits-bin5', image: 'digit-3', mode: 'embed', dx: 8, dy: -8, layer: 'pool1' };
+      const page = await t.open(`#lab=shift&${new URLSearchParams(Object.entries(settings).map(([k, v]) => [k, String(v)]))}`);
+      await t.waitReady(page);
+      assertEqual(await page.getByTestId('notice').count(), 0, 'notices for a valid link');
+      const manifest = JSON.parse(await (await page.request.get(`${t.baseUrl}/models/manifest.json`)).text());
+      const model = manifest.models.find((m) => m.id === settings.model);
+      const expected = nativeExperiment('shift', { ...settings, image: `models/samples/${settings.image}.png` });
+      for (const side of ['original', 'shifted']) {
+        const shown = await top1(page, side);
+        assertEqual(shown.label, model.labels[expected[side].top1], `${side} top-1 class`);
+        assertClose(Number(shown.prob), expected[side].probs[expected[side].top1], 1e-5, `${side} top-1 probability`);
+      }
+      const shownValue = async (testid) => Number(await page.getByTestId(testid).getAttribute('data-value'));
+      assertClose(await shownValue('mean-abs'), expected.meanAbs, 1e-4 * Math.max(1, expected.meanAbs), 'mean |difference|');
+      assertClose(await shownValue('cosine-distance'), expected.cosineDistance, 1e-4, 'cosine distance');
+      // Nothing is cut: the shifted input holds as much ink as the unshifted one.
+      const ink = (img) => img.rgba.reduce((sum, v, i) => (i % 4 === 0 ? sum + v : sum), 0);
+      assertEqual(ink(expected.shifted.preview), ink(expected.original.preview), 'ink of the shifted input');
+      // The model's input is these 8-bit pixels ÷ 255, so equal pixels mean the wasm shrink
+      // (Triangle resample) gave the network bit for bit the native input.
+      for (const side of ['original', 'shifted']) {
+        const drawn = await page.getByTestId(`${side}-input`).evaluate((c) => Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data));
+        assertEqual(drawn.join(','), expected[side].preview.rgba.join(','), `${side} input, pixel for pixel`);
+      }
+      const selected = await page.getByTestId('mode-note').locator('li[data-mode=embed]').evaluate((el) => getComputedStyle(el).fontWeight);
+      assertEqual(selected, '600', 'the explanation of the chosen mode is marked');
+      await page.screenshot({ path: t.artifact('shift-embed.png'), fullPage: true });
+    },
+  },
+  {
     name: 'holding an arrow key coalesces the requests and ends on the last shift',
     async run(t) {
       const page = await t.open('#lab=shift');

@@ -1,5 +1,6 @@
 // The URL-state rules (www/state.js), checked in Node without a browser: links parse to valid
 // state, anything unusable falls back to its default with an explanation, state round-trips.
+import { schemaFor } from '../../www/settings.js';
 import { applyPatch, defaults, parseHash, toHash } from '../../www/state.js';
 import { assert, assertEqual } from './harness.mjs';
 
@@ -79,6 +80,26 @@ export const tests = [
       assertEqual(JSON.stringify(back.state), JSON.stringify(state), 'state');
       assertEqual(back.problems.length, 0, 'problems');
       assertEqual(toHash(other, { k: 4 }), '#lab=other&k=4', 'hash of another lab');
+    },
+  },
+  {
+    name: 'the shift modes of the real labs: mode=embed round-trips, an unknown mode falls back readably',
+    async run() {
+      const real = ['shift', 'sweep'].map((id) => ({ id, title: id, schema: schemaFor(id) }));
+      const manifest = { models: [{ id: 'digits-maxpool', task: 'classification' }, { id: 'digits-bin5', task: 'classification' }] };
+      for (const lab of real) {
+        const parsed = parseHash(`#lab=${lab.id}&mode=embed`, real, { manifest });
+        assertEqual(parsed.state.mode, 'embed', `${lab.id}: mode from the link`);
+        assertEqual(parsed.problems.length, 0, `${lab.id}: problems`);
+        const again = parseHash(toHash(lab, parsed.state), real, { manifest });
+        assertEqual(JSON.stringify(again.state), JSON.stringify(parsed.state), `${lab.id}: state after the round trip`);
+        // An old link's black keeps its meaning, and a mode the page does not know is named.
+        assertEqual(parseHash(`#lab=${lab.id}&mode=black`, real, { manifest }).state.mode, 'black', `${lab.id}: black`);
+        const unknown = parseHash(`#lab=${lab.id}&mode=inpaint`, real, { manifest });
+        assertEqual(unknown.state.mode, lab.schema.mode.default, `${lab.id}: unknown mode falls back to the default`);
+        const text = unknown.problems.join('; ');
+        assert(text.includes('mode=inpaint') && text.includes('embed') && text.includes('crop'), `${lab.id}: the notice names the value and the choices: ${text}`);
+      }
     },
   },
   {

@@ -104,6 +104,40 @@ export const tests = [
     },
   },
   {
+    name: 'Shrink into black (Azulay’s Black) sweeps and measures as the CLI does, beside Crop',
+    async run(t) {
+      const page = await t.open('#lab=sweep&mode=embed&direction=diagonal&range=8&pos=8');
+      await t.waitReady(page);
+      assertEqual(t.param(page, 'mode'), 'embed', 'mode in the hash');
+      assertEqual(await page.getByTestId('notice').count(), 0, 'notices for a valid link');
+      const image = 'models/samples/digit-3.png';
+      for (const side of ['A', 'B']) {
+        const model = t.param(page, `model${side}`);
+        const expected = nativeExperiment('sweep', { job: 'sweep', model, image, mode: 'embed', direction: 'diagonal', range: 8 }).summary;
+        assertEqual((await classRow(page, side)).join(','), expected.top1.join(','), `classes of ${side} along the embedded sweep`);
+        const metrics = nativeExperiment('sweep', { job: 'metrics', model, image, mode: 'embed', range: 4, pairs: 100, seed: 0, steps: 8 });
+        assertClose(await valueOf(page, `image-${side}-consistency`), metrics.consistency, 1e-6, `${side} consistency, embed`);
+        assertClose(await valueOf(page, `image-${side}-pchange`), metrics.pTop1Change, 1e-6, `${side} P(top-1 change), embed`);
+        assertClose(await valueOf(page, `image-${side}-mac`), metrics.mac, 1e-4, `${side} MAC, embed`);
+        // Beside Azulay & Weiss's numbers: both of their protocols, measured on this image.
+        for (const mode of ['crop', 'embed']) {
+          const azulay = nativeExperiment('sweep', { job: 'metrics', model, image, mode, range: 0, pairs: 100, seed: 0, steps: 8 });
+          assertClose(await valueOf(page, `azulay-${side}-${mode}-pchange`), azulay.pTop1Change, 1e-6, `${side} ${mode} P(top-1 change) beside the paper`);
+          assertClose(await valueOf(page, `azulay-${side}-${mode}-mac`), azulay.mac, 1e-4, `${side} ${mode} MAC beside the paper`);
+        }
+      }
+      const note = await page.getByTestId('mode-note').textContent();
+      assert(note.includes('Shrink into black') && note.includes('nothing is cut'), `the modes are explained: ${note}`);
+      await page.screenshot({ path: t.artifact('sweep-embed.png'), fullPage: true });
+
+      // Past the 8 px frame the sweep is refused with the reason, not cut.
+      await page.evaluate(() => (location.hash = location.hash.replace('range=8', 'range=10')));
+      const error = page.locator('[data-testid=notice][data-kind=error]');
+      await error.waitFor({ timeout: 30_000 });
+      assert((await error.textContent()).includes('black frame'), `the error explains the frame: ${await error.textContent()}`);
+    },
+  },
+  {
     name: 'a scale sweep measures its metrics over scales, as the CLI does',
     async run(t) {
       const page = await t.open('#lab=sweep&direction=scale&scaleMin=0.6&scaleMax=1.4');

@@ -12,9 +12,14 @@ export const SETTINGS = {
     {
       "choices": [
         {
-          "label": "Black",
-          "title": "Paste the image on a black canvas: what leaves the frame is lost, black comes in",
+          "label": "Black, cut",
+          "title": "Move the image over a fixed black canvas of its own size: what leaves the frame is cut off and black comes in (on a digit on black this equals Crop)",
           "value": "black"
+        },
+        {
+          "label": "Shrink into black (Azulay's Black)",
+          "title": "Azulay & Weiss's Black: the image is shrunk so that a black frame of 8 px surrounds it, and moved inside that frame: nothing is cut, only its position changes (shifts up to ±8 px)",
+          "value": "embed"
         },
         {
           "label": "Circular",
@@ -23,7 +28,7 @@ export const SETTINGS = {
         },
         {
           "label": "Crop",
-          "title": "Move a crop window over a larger image: new content comes in from outside the view",
+          "title": "Azulay & Weiss's Crop: a crop window moves over a larger image, so new content comes in from outside the view",
           "value": "crop"
         }
       ],
@@ -873,9 +878,14 @@ export const SETTINGS = {
     {
       "choices": [
         {
-          "label": "Black",
-          "title": "Paste the image on a black canvas: what leaves the frame is lost, black comes in",
+          "label": "Black, cut",
+          "title": "Move the image over a fixed black canvas of its own size: what leaves the frame is cut off and black comes in (on a digit on black this equals Crop)",
           "value": "black"
+        },
+        {
+          "label": "Shrink into black (Azulay's Black)",
+          "title": "Azulay & Weiss's Black: the image is shrunk so that a black frame of 8 px surrounds it, and moved inside that frame: nothing is cut, only its position changes (shifts up to ±8 px)",
+          "value": "embed"
         },
         {
           "label": "Circular",
@@ -884,7 +894,7 @@ export const SETTINGS = {
         },
         {
           "label": "Crop",
-          "title": "Move a crop window over a larger image: new content comes in from outside the view",
+          "title": "Azulay & Weiss's Crop: a crop window moves over a larger image, so new content comes in from outside the view",
           "value": "crop"
         }
       ],
@@ -1076,9 +1086,14 @@ export const SETTINGS = {
     {
       "choices": [
         {
-          "label": "Black",
-          "title": "Paste the image on a black canvas: what leaves the frame is lost, black comes in",
+          "label": "Black, cut",
+          "title": "Move the image over a fixed black canvas of its own size: what leaves the frame is cut off and black comes in (on a digit on black this equals Crop)",
           "value": "black"
+        },
+        {
+          "label": "Shrink into black (Azulay's Black)",
+          "title": "Azulay & Weiss's Black: the image is shrunk so that a black frame of 8 px surrounds it, and moved inside that frame: nothing is cut, only its position changes (shifts up to ±8 px)",
+          "value": "embed"
         },
         {
           "label": "Circular",
@@ -1087,7 +1102,7 @@ export const SETTINGS = {
         },
         {
           "label": "Crop",
-          "title": "Move a crop window over a larger image: new content comes in from outside the view",
+          "title": "Azulay & Weiss's Crop: a crop window moves over a larger image, so new content comes in from outside the view",
           "value": "crop"
         }
       ],

@@ -646,7 +646,7 @@ label: string,
  */
 note?: string, } & ({ "type": "int", min: number, max: number, default: number, } | { "type": "float", min: number, max: number, default: number, step: number, } | { "type": "enum", choices: Array<Choice>, default: string, } | { "type": "model", task: string, default: string, } | { "type": "dynamic", default: string | null, });
 
-export type ShiftMode = "circular" | "black" | "crop";
+export type ShiftMode = "circular" | "black" | "crop" | "embed";
 
 export type ShiftResult = { original: ShiftSide, shifted: ShiftSide, 
 /**

@@ -10,6 +10,7 @@ import { h } from '../ui/dom.js';
 import { downloadCanvasesPng, downloadCsv, downloadJson } from '../ui/export.js';
 import { colorLegend, drawRgba, formatNumber, pixelCanvas, tileGrid } from '../ui/heatmap.js';
 import { Unavailable } from '../ui/render-loop.js';
+import { shiftModeNote } from '../ui/shift-modes.js';
 import { uploadAsSetting } from '../ui/upload.js';
 
 const UPLOAD = 'upload';
@@ -105,6 +106,7 @@ function view(ctx) {
   const cosine = metric('cosine-distance', 'cosine distance', '1 − cosine similarity of feat(shift(x)) and shift(feat(x)); 0 means identical up to scale');
   const strideNote = h('p', { class: 'note warn', dataset: { testid: 'stride-note' } });
   const modelNote = h('p', { class: 'note', dataset: { testid: 'model-note' } });
+  const modeNote = shiftModeNote(schema.mode, 'mode-note');
 
   const exportButton = (label, onclick) => h('button', { type: 'button', onclick, disabled: true }, label);
   const exportButtons = [
@@ -145,6 +147,7 @@ function view(ctx) {
       ctx.controls.dy.el,
       ctx.controls.layer.el,
     ),
+    modeNote.el,
     modelNote,
     h('div', { class: 'compare' }, original.el, shifted.el),
     h(
@@ -263,6 +266,7 @@ function view(ctx) {
   return {
     show(next) {
       state = next;
+      modeNote.show(next.mode);
     },
     render,
   };

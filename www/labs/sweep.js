@@ -13,6 +13,7 @@ import { downloadCanvasesPng, downloadCsv } from '../ui/export.js';
 import { colorLegend, drawRgba, formatNumber, pixelCanvas, tileGrid } from '../ui/heatmap.js';
 import { linePlot } from '../ui/plot.js';
 import { Unavailable } from '../ui/render-loop.js';
+import { shiftModeNote } from '../ui/shift-modes.js';
 import { uploadImage } from '../ui/upload.js';
 
 const UPLOAD = 'upload';
@@ -196,6 +197,8 @@ function view(ctx) {
   const summaryLine = h('p', { class: 'note', dataset: { testid: 'sweep-summary' } });
   const selected = Object.fromEntries(SIDES.map((s) => [s, selectedPanel(s)]));
   const selectedNote = h('p', { class: 'note', dataset: { testid: 'selected-note' } });
+  const modeNote = shiftModeNote(schema.mode, 'mode-note');
+  const azulayMeasured = h('li', { dataset: { testid: 'azulay-measured' } });
   const metricsTable = h('table', { dataset: { testid: 'metrics-table' }, style: { borderCollapse: 'collapse', fontVariantNumeric: 'tabular-nums' } });
   const heldOutFinding = h('p', { class: 'note', dataset: { testid: 'heldout-finding' } });
   const heldOutButton = h('button', { type: 'button', dataset: { testid: 'heldout-run' }, onclick: runHeldOut }, 'Measure on the held-out digits');
@@ -230,6 +233,7 @@ function view(ctx) {
       controls.layer.el,
       uploadControl.el,
     ),
+    modeNote.el,
     sweepJob.el,
     h('article', { class: 'panel' }, h('h3', {}, 'Inputs along the sweep'), strip),
     h('article', { class: 'panel' }, h('h3', {}, 'Probability against the sweep'), plot.el, gridMaps, summaryLine),
@@ -244,7 +248,8 @@ function view(ctx) {
         'ul',
         { class: 'note' },
         h('li', {}, h('b', {}, 'Consistency'), ' (Zhang 2019): % of pairs of random shifts (dx, dy uniform in ±range) with the same top-1. ImageNet, baseline → Bin-5: VGG16 88.52 → 90.19, ResNet50 89.20 → 91.31.'),
-        h('li', {}, h('b', {}, 'P(top-1 change)'), ' (Azulay & Weiss 2019): over the diagonal shifts (0,0), (1,1) … (8,8), the fraction of consecutive pairs whose top-1 differs. ImageNet Crop / Black: VGG16 0.062 / 0.18, ResNet50 0.061 / 0.20.'),
+        h('li', {}, h('b', {}, 'P(top-1 change)'), ' (Azulay & Weiss 2019): over the diagonal shifts (0,0), (1,1) … (8,8), the fraction of consecutive pairs whose top-1 differs. ImageNet Crop / Black (here “Shrink into black”): VGG16 0.062 / 0.18, ResNet50 0.061 / 0.20.'),
+        azulayMeasured,
         h('li', {}, h('b', {}, 'MAC'), ': over the same shifts, the mean |change| of the probability of the class that is top-1 at (0,0). VGG16 Crop 0.038, ResNet50 0.04.'),
         h('li', {}, `“This image” uses ${IMAGE_PAIRS} random pairs; the held-out set uses the pairs per digit below, image i drawing its shifts from stream i of the seed. Shifts follow the shift mode.`),
         h('li', {}, 'With the Scale sweep the same three numbers are measured over scales instead: pairs of random scales from the sweep’s range, and P(top-1 change) and MAC along its 21 scales.'),
@@ -255,7 +260,7 @@ function view(ctx) {
       h(
         'p',
         { class: 'note' },
-        'What we found on the 1,000 held-out digits (black shifts, ±4 px, 5 pairs per digit, seed 0): blurring before ',
+        'What we found on the 1,000 held-out digits (Black, cut shifts, ±4 px, 5 pairs per digit, seed 0): blurring before ',
         'subsampling (Rect-2, Tri-3, Bin-5) gives higher consistency and a lower MAC than MaxPool — the paper’s direction. ',
         'P(top-1 change) is clearly lower with Tri-3 and Bin-5, but not with Rect-2, which changes its top-1 slightly more ',
         'often than MaxPool. The differences are small: these networks are tiny and were trained with ±2 px shifts, so all of them ',
@@ -447,6 +452,38 @@ function view(ctx) {
     }
   }
 
+  // Azulay & Weiss's two protocols measured on this image, whatever the chosen mode, to stand
+  // beside their ImageNet numbers: P(top-1 change) and MAC only use the diagonal, so the
+  // consistency range is left out (0), which also keeps Embed within its frame.
+  const AZULAY_MODES = [
+    ['crop', 'Crop'],
+    ['embed', 'Black'],
+  ];
+  async function azulayOfImage(s) {
+    return Promise.all(AZULAY_MODES.map(([mode]) => metricsOfImage({ ...s, mode, direction: 'diagonal', crange: 0 })));
+  }
+
+  /** @param {any} s @param {any[][]} measured [crop, embed], each [A, B] */
+  function drawAzulay(s, [crop, embed]) {
+    const models = modelsOf(s);
+    const cell = (testid, value, digits) => h('span', { dataset: { testid, value: String(value) } }, value.toFixed(digits));
+    const pair = (what, key, digits) =>
+      SIDES.flatMap((side, k) => [
+        k ? '; ' : '',
+        `${side} ${models[k].id} `,
+        cell(`azulay-${side}-crop-${key}`, crop[k][what], digits),
+        ' / ',
+        cell(`azulay-${side}-embed-${key}`, embed[k][what], digits),
+      ]);
+    azulayMeasured.replaceChildren(
+      'Measured here on this image, Crop / Black (“Shrink into black”): P(top-1 change) ',
+      ...pair('pTop1Change', 'pchange', 3),
+      '. MAC ',
+      ...pair('mac', 'mac', 4),
+      '. On the 32×32 digits the Black protocol halves the digit, a size these networks never saw in training, so their Black numbers mix the move with that: shrunk, they often answer one class.',
+    );
+  }
+
   const imageMetrics = new Map(); // key → Promise<[A, B]>
   async function metricsOfImage(s) {
     const key = JSON.stringify([s.modelA, s.modelB, imageKey(s.image), s.mode, ...variedKey(s), s.seed]);
@@ -576,6 +613,7 @@ function view(ctx) {
     // The step slider spans the current sweep; the scale sliders only matter for a scale sweep.
     show(next) {
       state = next;
+      modeNote.show(state.mode);
       for (const [name, control] of Object.entries(own)) control.set(state[name]);
       own.pos.el.querySelector('input').max = String(sweepLength(state) - 1);
       own.pos.set(Math.min(state.pos, sweepLength(state) - 1));
@@ -593,6 +631,9 @@ function view(ctx) {
       await drawSelected(wanted, isStale);
       if (isStale()) return;
       drawMetrics(wanted, await metricsOfImage(wanted));
+      const azulay = await azulayOfImage(wanted);
+      if (isStale()) return;
+      drawAzulay(wanted, azulay);
     },
   };
 }

@@ -1,12 +1,16 @@
 // The controls of a lab's labelled settings, built by the shell from the lab's schema (so a
 // lab never wires a slider to its setting by hand) and kept in step with the state.
 //   int / float       a slider with its value
-//   enum with options a row of buttons (up to 5 fixed choices) or a drop-down
+//   enum with options a row of buttons (up to 5 fixed choices whose labels fit in one row of
+//                     a control, about SEGMENT_CHARACTERS characters) or a drop-down
 //   enum (dynamic)    a drop-down whose entries follow the state (a model's layers);
 //                     `optionLabel(value, state, env)` names an entry
 import { rangeControl, segmentedControl, selectControl } from './controls.js';
 
 const SEGMENTS = 5;
+// Beyond this many characters of labels a row of buttons no longer fits the narrowest control
+// column (210 px, style.css) and its last button is cut off.
+const SEGMENT_CHARACTERS = 24;
 
 function optionsOf(field, state, env) {
   if (field.options) return field.options;
@@ -21,7 +25,8 @@ function controlOf(name, field, state, env, onChange) {
     return rangeControl(name, field, { label, value, step: field.step ?? 1, onChange });
   }
   const options = optionsOf(field, state, env);
-  if (field.options && options.length <= SEGMENTS) return segmentedControl(name, { label, options, value, onChange });
+  const characters = options.reduce((n, o) => n + o.label.length, 0);
+  if (field.options && options.length <= SEGMENTS && characters <= SEGMENT_CHARACTERS) return segmentedControl(name, { label, options, value, onChange });
   return selectControl(name, { label, options, value, onChange });
 }
 
