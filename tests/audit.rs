@@ -204,7 +204,7 @@ fn close(a: &Value, b: &Value) -> bool {
 fn an_embed_audit_past_the_frame_skips_only_the_shifts() {
     let assets = Assets::open(root()).unwrap();
     let images = &digits()[..2];
-    let request = |range: i64| json!({"model": "digits-maxpool", "images": images, "mode": "embed", "range": range, "pairs": 2, "seed": 0});
+    let request = |range: i64| json!({"model": "digits-maxpool", "images": images, "mode": "embed", "range": range, "pairs": 2, "seed": 0, "crops": 2});
     let far = run(&assets, "audit", request(12));
     assert_eq!(far["shift"]["status"], "skipped");
     let reason = far["shift"]["reason"].as_str().unwrap();
