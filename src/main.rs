@@ -59,7 +59,7 @@ mod cli {
         /// Re-measure shipped models' headline metrics from their manifest `eval` recipes
         /// (as CI does) and print `{id: {metric: value}}` as JSON; the training scripts
         /// write the metrics only the core measures (the position readout, the digits'
-        /// shift metrics and their mean and std over training seeds) from it.
+        /// shift metrics) from it.
         Remeasure {
             /// Manifest ids (of models or of their other seeds).
             ids: Vec<String>,
@@ -216,40 +216,18 @@ mod cli {
         Ok(id)
     }
 
-    /// Print the re-measured metrics of each id (a shipped model or another seed of
-    /// one); a model with other seeds also gets each seed's metrics under the seed's
-    /// id and every metric's `_mean` and `_std` over all its seeds.
     fn remeasure(ids: &[String]) -> Result<()> {
-        use shiftlab::evaluation::{Measured, over_seeds, remeasure};
         let lib = shiftlab::library::Library::of_this_crate()?;
-        let measure = |entry: &shiftlab::manifest::ModelEntry| {
-            let onnx = lib.read(&format!("models/{}", entry.file))?;
-            remeasure(entry, &onnx, &lib.models_dir())
-        };
-        let object = |measured: &[Measured]| {
-            let metrics = measured
-                .iter()
-                .map(|m| (m.metric.clone(), Value::from(m.value)))
-                .collect();
-            Value::Object(metrics)
-        };
         let mut out = serde_json::Map::new();
         for id in ids {
-            let mut measured = measure(&lib.manifest.run(id)?)?;
-            let others = match lib.manifest.model(id) {
-                Ok(_) => lib.manifest.seeds_of(id)?.split_off(1),
-                Err(_) => Vec::new(),
-            };
-            if !others.is_empty() {
-                let mut runs = vec![measured.clone()];
-                for seed in &others {
-                    let run = measure(seed)?;
-                    out.insert(seed.id.clone(), object(&run));
-                    runs.push(run);
-                }
-                measured.extend(over_seeds(&runs)?);
-            }
-            out.insert(id.clone(), object(&measured));
+            let entry = lib.manifest.run(id)?;
+            let onnx = lib.read(&format!("models/{}", entry.file))?;
+            let measured = shiftlab::evaluation::remeasure(&entry, &onnx, &lib.models_dir())?;
+            let metrics = measured
+                .into_iter()
+                .map(|m| (m.metric, Value::from(m.value)))
+                .collect();
+            out.insert(id.clone(), Value::Object(metrics));
         }
         println!("{}", Value::Object(out));
         Ok(())

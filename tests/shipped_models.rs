@@ -190,7 +190,10 @@ fn other_training_seeds_are_reproduced_and_averaged() {
         .iter()
         .filter(|e| e.family == "digits")
         .collect();
-    assert!(digits.len() >= 5, "the four pooling variants and the no-augmentation one");
+    assert!(
+        digits.len() >= 5,
+        "the four pooling variants and the no-augmentation one"
+    );
     for entry in digits {
         let runs = manifest.seeds_of(&entry.id).unwrap();
         assert!(runs.len() >= 3, "{}: {} seeds", entry.id, runs.len());
@@ -232,7 +235,12 @@ fn other_training_seeds_are_reproduced_and_averaged() {
                 m.value
             );
         }
-        assert_eq!(entry.metric("seeds").unwrap(), runs.len() as f64, "{}", entry.id);
+        assert_eq!(
+            entry.metric("seeds").unwrap(),
+            runs.len() as f64,
+            "{}",
+            entry.id
+        );
     }
 }
 

@@ -225,7 +225,7 @@ def ship(variant, seed, augment, model, steps, seconds, data):
         "id": mid,
         **{k: fields[k] for k in ("file", "sha256")},
         "family": "digits",
-        "variant": variant if augment else f"{variant}, no augmentation",
+        "variant": variant,  # the pooling; the recipe says whether the shifts were augmented
         "task": "classification",
         "inputs": fields["inputs"],
         "output": fields["output"],

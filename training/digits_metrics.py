@@ -5,9 +5,10 @@ digits are the Sweeps lab's own code (`sweep::set_metrics` in src/labs/sweep.rs:
 5 pairs of shifts per digit with dx, dy uniform in [-4, 4], digit i drawing from stream i of
 the core's generator with seed 0; the diagonal (0,0) .. (8,8)), so the manifest, both READMEs
 and the lab's "held-out" button give the same numbers. This script puts that recipe into every
-digits entry's `eval.shift`, runs `shiftlab remeasure` (which also re-measures each model's
-other training seeds and their mean and sample std) and writes the numbers into the manifest.
-tests/shipped_models.rs re-measures all of them.
+digits entry's `eval.shift`, runs `shiftlab remeasure` on every model and seed that has no
+shift metrics yet (digits.py writes entries without them) and writes the numbers, and each
+model's mean and sample std over its seeds, into the manifest. tests/shipped_models.rs
+re-measures every seed and recomputes the mean and std with the core (evaluation::over_seeds).
 
 Usage: source scripts/env.sh; python3 training/digits_metrics.py   (after digits.py)
 """
@@ -39,37 +40,53 @@ DEFINITIONS = {
 }
 
 
+def mean_std(values, digits):
+    """Mean and sample std (ddof 1), as evaluation::over_seeds computes them in CI."""
+    n = len(values)
+    mean = sum(values) / n
+    std = (sum((v - mean) ** 2 for v in values) / (n - 1)) ** 0.5
+    return round(mean, digits), round(std, digits)
+
+
 def main():
     manifest = common.load_manifest()
     entries = {e["id"]: e for e in manifest["models"] if e["family"] == "digits"}
+    runs = {r["id"]: r for r in manifest.get("seeds", []) if r["of"] in entries}
     for e in entries.values():
-        e["eval"]["shift"] = SHIFT
-        common.update_manifest(e)
-    out = subprocess.run(["cargo", "run", "--quiet", "--", "remeasure", *entries],
+        if e["eval"].get("shift") != SHIFT:
+            e["eval"]["shift"] = SHIFT
+            e["metrics"].pop(SHIFT["metrics"][0], None)  # measured under another recipe
+            common.update_manifest(e)
+    # A (re-)exported model or seed has no shift metrics yet: measure just those.
+    todo = [i for i, x in {**entries, **runs}.items() if SHIFT["metrics"][0] not in x["metrics"]]
+    print(f"measuring {len(todo)} of {len(entries) + len(runs)} runs: {' '.join(todo)}", flush=True)
+    out = subprocess.run(["cargo", "run", "--quiet", "--", "remeasure", *todo],
                          cwd=common.ROOT, check=True, capture_output=True, text=True).stdout
     measured = json.loads(out)
-    runs = {r["id"]: r for r in manifest.get("seeds", []) if r["of"] in entries}
     for run_id, run in runs.items():
-        for name in SHIFT["metrics"]:
-            run["metrics"][name] = round(measured[run_id][name], DIGITS[name])
-        common.update_seed_run(run)
+        if run_id in measured:
+            for name in SHIFT["metrics"]:
+                run["metrics"][name] = round(measured[run_id][name], DIGITS[name])
+            common.update_seed_run(run)
     for model_id, e in entries.items():
-        m = measured[model_id]
         for name in SHIFT["metrics"]:
-            e["metrics"][name] = round(m[name], DIGITS[name])
+            if model_id in measured:
+                e["metrics"][name] = round(measured[model_id][name], DIGITS[name])
         e["metric_definitions"].update(DEFINITIONS)
-        seeds = [0] + sorted(r["seed"] for r in runs.values() if r["of"] == model_id)
-        if len(seeds) > 1:
+        mine = [e] + sorted((r for r in runs.values() if r["of"] == model_id),
+                            key=lambda r: r["seed"])
+        if len(mine) > 1:
+            seeds = [0] + [r["seed"] for r in mine[1:]]
             for name in METRICS:
-                for stat in ("mean", "std"):
-                    e["metrics"][f"{name}_{stat}"] = round(m[f"{name}_{stat}"], DIGITS[name])
+                mean, std = mean_std([r["metrics"][name] for r in mine], DIGITS[name])
+                e["metrics"][f"{name}_mean"], e["metrics"][f"{name}_std"] = mean, std
                 e["metric_definitions"][f"{name}_mean"] = (
                     f"mean of {name} over training seeds {seeds} (this file and the manifest's "
                     f"`seeds` of {model_id}); _std: sample std, ddof 1")
-            e["metrics"]["seeds"] = len(seeds)
+            e["metrics"]["seeds"] = len(mine)
             e["metric_definitions"]["seeds"] = "training seeds measured (the _mean and _std)"
         common.update_manifest(e)
-        print(f"[{model_id}]", json.dumps({k: v for k, v in e["metrics"].items()}), flush=True)
+        print(f"[{model_id}]", json.dumps(e["metrics"]), flush=True)
 
 
 if __name__ == "__main__":

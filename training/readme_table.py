@@ -32,7 +32,7 @@ def digits_table(digits, seeds):
     row(*["---"] * (4 + len(DIGITS_METRICS)))
     for m in digits:
         x = m["metrics"]
-        row(f"`{m['id']}`", "none" if m["id"].endswith("-noaug") else "±2 px", x["seeds"],
+        row(f"`{m['id']}`", "none" if m["recipe"]["augmentation"].startswith("none") else "±2 px", x["seeds"],
             *[f"{x[k + '_mean']:.{d}f} ± {x[k + '_std']:.{d}f}" for k, _, d in DIGITS_METRICS],
             " / ".join(f"{v:.2f}" for _, v in per_seed(m, "test_consistency_percent")))
     out.append("")
