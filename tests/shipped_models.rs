@@ -244,6 +244,50 @@ fn other_training_seeds_are_reproduced_and_averaged() {
     }
 }
 
+/// The mean consistency of `id` minus MaxPool's over their seeds, and the standard
+/// error of that difference, √(s₁²/n₁ + s₂²/n₂), from the manifest (which the test
+/// above ties to what the core measures).
+fn consistency_gap(manifest: &Manifest, id: &str) -> (f64, f64) {
+    let stats = |id: &str| {
+        let e = manifest.model(id).unwrap();
+        let m = |k: &str| e.metric(&format!("test_consistency_percent_{k}")).unwrap();
+        (m("mean"), m("std"), e.metric("seeds").unwrap())
+    };
+    let (mean, std, n) = stats(id);
+    let (base, base_std, base_n) = stats("digits-maxpool");
+    (
+        mean - base,
+        (std * std / n + base_std * base_std / base_n).sqrt(),
+    )
+}
+
+/// What the seeds show, beyond seed noise (a gap of more than twice its standard
+/// error; rough with three seeds each): every blur is more consistent than MaxPool,
+/// Zhang 2019's direction, and dropping the ±2 px training shifts costs far more
+/// consistency than any blur gains (invariance learned from the data, Azulay &
+/// Weiss 2019). Not asserted, because it does not hold here: Zhang's "more blur,
+/// more consistency" order (our Tri-3 and Bin-5 are within noise of each other),
+/// and his accuracy gain (our Tri-3 and Bin-5 are slightly *less* accurate).
+#[test]
+fn blur_and_shift_augmentation_raise_consistency_beyond_seed_noise() {
+    let manifest = manifest();
+    let mut largest_gain: f64 = 0.0;
+    for id in ["digits-rect2", "digits-tri3", "digits-bin5"] {
+        let (gap, se) = consistency_gap(&manifest, id);
+        assert!(
+            gap > 2.0 * se,
+            "{id}: consistency {gap:+.2} ± {se:.2} against MaxPool"
+        );
+        largest_gain = largest_gain.max(gap);
+    }
+    let (gap, se) = consistency_gap(&manifest, "digits-maxpool-noaug");
+    assert!(gap < -2.0 * se, "no augmentation: {gap:+.2} ± {se:.2}");
+    assert!(
+        -gap > 5.0 * largest_gain,
+        "no augmentation loses {gap:+.2}, blur gains at most {largest_gain:+.2}"
+    );
+}
+
 #[test]
 fn broken_model_files_are_refused_with_a_message() {
     let entry = &manifest().models[0];

@@ -16,7 +16,7 @@ DIGITS_METRICS = [("test_accuracy_percent", "test acc %", 2),
 
 def digits_table(digits, seeds):
     """Mean ± sample std over training seeds of each digits model, the per-seed consistency,
-    and each model's consistency against the MaxPool baseline's."""
+    and each model's consistency and accuracy against the MaxPool baseline's."""
     out = ["### Digits / anti-aliasing (Zhang 2019)\n"]
 
     def row(*cells):
@@ -32,28 +32,32 @@ def digits_table(digits, seeds):
     row(*["---"] * (4 + len(DIGITS_METRICS)))
     for m in digits:
         x = m["metrics"]
-        row(f"`{m['id']}`", "none" if m["recipe"]["augmentation"].startswith("none") else "±2 px", x["seeds"],
+        augmentation = "none" if m["recipe"]["augmentation"].startswith("none") else "±2 px"
+        row(f"`{m['id']}`", augmentation, x["seeds"],
             *[f"{x[k + '_mean']:.{d}f} ± {x[k + '_std']:.{d}f}" for k, _, d in DIGITS_METRICS],
             " / ".join(f"{v:.2f}" for _, v in per_seed(m, "test_consistency_percent")))
     out.append("")
     base = next(m for m in digits if m["id"] == "digits-maxpool")
-    out.append("Consistency against `digits-maxpool` (difference of the means; noise = the "
-               "standard error of that difference, √(s₁²/n₁ + s₂²/n₂); \"beyond noise\" = more "
-               "than twice it):\n")
+    out.append("Against `digits-maxpool`: difference of the means ± its standard error over "
+               "seeds, √(s₁²/n₁ + s₂²/n₂); \"beyond seed noise\" = more than twice it (a rough "
+               "criterion with three seeds each):\n")
     for m in digits:
         if m is base:
             continue
-        d, se = consistency_gap(m, base)
-        verdict = "beyond seed noise" if abs(d) > 2 * se else "within seed noise"
-        out.append(f"- `{m['id']}`: {d:+.2f} points ± {se:.2f}, {verdict}")
+        cells = []
+        for key, label in (("test_consistency_percent", "consistency"),
+                           ("test_accuracy_percent", "accuracy")):
+            d, se = gap(m, base, key)
+            verdict = "beyond seed noise" if abs(d) > 2 * se else "within seed noise"
+            cells.append(f"{label} {d:+.2f} ± {se:.2f} points, {verdict}")
+        out.append(f"- `{m['id']}`: " + "; ".join(cells))
     out.append("")
     return out
 
 
-def consistency_gap(m, base):
-    """Difference of mean consistency, m minus base, and its standard error over seeds."""
+def gap(m, base, k):
+    """Difference of the means of metric k, m minus base, and its standard error over seeds."""
     a, b = m["metrics"], base["metrics"]
-    k = "test_consistency_percent"
     se = (a[k + "_std"] ** 2 / a["seeds"] + b[k + "_std"] ** 2 / b["seeds"]) ** 0.5
     return a[k + "_mean"] - b[k + "_mean"], se
 
