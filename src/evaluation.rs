@@ -36,9 +36,10 @@ enum Recipe {
         /// The padding encoders also carry the position readout of Islam et al.
         #[serde(default)]
         position: Option<PositionRecipe>,
-        /// The digit classifiers also carry the shift metrics of the Sweeps lab.
+        /// The digit classifiers also carry the shift metrics of the Sweeps lab
+        /// (boxed: the variant is large enough already).
         #[serde(default)]
-        shift: Option<ShiftRecipe>,
+        shift: Option<Box<ShiftRecipe>>,
     },
     /// Red-Green classifiers on freshly generated test splits of `layout`
     /// (`paper` or `ours`, see `red_green::Layout`).

@@ -149,7 +149,7 @@ function seedFindings(manifest) {
     const { gap, se } = consistencyGap(m, base);
     return `${gap >= 0 ? '+' : '−'}${Math.abs(gap).toFixed(2)} ± ${se.toFixed(2)}, ${Math.abs(gap) > 2 * se ? 'beyond' : 'within'} seed noise`;
   };
-  const cell = (text) => h('td', { style: { padding: '2px 8px' } }, text);
+  const cell = (text) => h('td', { style: { padding: '2px 8px', whiteSpace: 'nowrap' } }, text);
   const head = ['model', 'shift augmentation', 'seeds', ...SEED_METRICS.map(([, label]) => label), 'consistency vs MaxPool'];
   return h(
     'div',
