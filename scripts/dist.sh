@@ -21,8 +21,9 @@ cp index.html dist.tmp/
 # .gitignore, editor files), tests and type declarations are not needed at runtime.
 tar -ch --exclude='.*' --exclude='*.test.mjs' --exclude='*.d.ts' www | tar -x -C dist.tmp
 # models/: everything the page fetches; READMEs are for the repository, but the photos'
-# credits travel with the photos.
-tar -ch --exclude='.*' --exclude='*.md' models | tar -x -C dist.tmp
+# credits travel with the photos. models/seeds/ (other training seeds, re-measured by the
+# native tests) is never fetched.
+tar -ch --exclude='.*' --exclude='*.md' --exclude='models/seeds' models | tar -x -C dist.tmp
 cp models/photos/CREDITS.md dist.tmp/models/photos/
 rm -rf "$ROOT/dist"
 mv "$ROOT/dist.tmp" "$ROOT/dist"

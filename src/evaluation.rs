@@ -6,6 +6,7 @@ use crate::depth::{self, Errors};
 use crate::held_out::u8_images;
 use crate::imaging::{Image, decode, prepare};
 use crate::labs::position::{INPUT, ReadoutOptions, ReadoutSettings, readout};
+use crate::labs::sweep::{MetricOptions, Varied, set_metrics};
 use crate::manifest::ModelEntry;
 use crate::metrics::{self, PositionMap};
 use crate::model::ProbeModel;
@@ -35,6 +36,10 @@ enum Recipe {
         /// The padding encoders also carry the position readout of Islam et al.
         #[serde(default)]
         position: Option<PositionRecipe>,
+        /// The digit classifiers also carry the shift metrics of the Sweeps lab
+        /// (boxed: the variant is large enough already).
+        #[serde(default)]
+        shift: Option<Box<ShiftRecipe>>,
     },
     /// Red-Green classifiers on freshly generated test splits of `layout`
     /// (`paper` or `ours`, see `red_green::Layout`).
@@ -186,6 +191,71 @@ impl PositionRecipe {
     }
 }
 
+/// The Sweeps lab's invariance metrics on the same held-out images, measured by
+/// its own code (`sweep::set_metrics`): consistency (Zhang 2019) over `pairs`
+/// random shift pairs per image with dx, dy uniform in ±`range`, drawn from
+/// `seed`, and P(top-1 change) and MAC (Azulay & Weiss 2019) along the diagonal
+/// (0,0) … (`steps`,`steps`); `metrics` names the three in that order.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ShiftRecipe {
+    mode: ShiftMode,
+    range: i32,
+    pairs: usize,
+    seed: u64,
+    steps: usize,
+    metrics: [String; 3],
+    /// How far a re-measured consistency (in %) may be from the manifest's.
+    tolerance_percent: f64,
+    /// The same for P(top-1 change) and MAC.
+    tolerance: f64,
+}
+
+impl ShiftRecipe {
+    fn remeasure(
+        &self,
+        entry: &ModelEntry,
+        model: &ProbeModel,
+        images: &[Image],
+    ) -> Result<Vec<Measured>> {
+        let input = entry
+            .input_specs()
+            .into_iter()
+            .next()
+            .ok_or_else(|| err!("{} has no input", entry.id))?;
+        let opts = MetricOptions {
+            input,
+            mode: self.mode,
+            varied: Varied::Shift {
+                range: self.range,
+                steps: self.steps,
+            },
+            pairs: self.pairs,
+            seed: self.seed,
+            probabilities: entry.outputs_probabilities(),
+        };
+        let m = set_metrics(model, images, &opts)?;
+        let [consistency, p_change, mac] = self.metrics.clone();
+        Ok(vec![
+            Measured {
+                metric: consistency,
+                value: m.consistency,
+                tolerance: self.tolerance_percent,
+            },
+            Measured {
+                metric: p_change,
+                value: m.p_top1_change,
+                tolerance: self.tolerance,
+            },
+            Measured {
+                metric: mac,
+                value: m.mac,
+                tolerance: self.tolerance,
+            },
+        ])
+    }
+}
+
 #[derive(Debug, Deserialize)]
 struct RedGreenSplit {
     split: String,
@@ -216,6 +286,7 @@ pub fn remeasure(entry: &ModelEntry, onnx: &[u8], models_dir: &Path) -> Result<V
             image_shape,
             tolerance_percent,
             position,
+            shift,
         } => {
             let read = |name: &str| {
                 std::fs::read(models_dir.join(name))
@@ -236,6 +307,9 @@ pub fn remeasure(entry: &ModelEntry, onnx: &[u8], models_dir: &Path) -> Result<V
             }];
             if let Some(p) = position {
                 measured.extend(p.remeasure(entry, onnx, models_dir)?);
+            }
+            if let Some(s) = shift {
+                measured.extend(s.remeasure(entry, &model, &images)?);
             }
             Ok(measured)
         }
@@ -358,6 +432,42 @@ pub fn remeasure(entry: &ModelEntry, onnx: &[u8], models_dir: &Path) -> Result<V
     }
 }
 
+/// The mean and sample standard deviation (ddof 1) of every metric over the runs
+/// of one recipe that differ only in their training seed, named `<metric>_mean`
+/// and `<metric>_std`, with the metric's tolerance (for the std scaled by
+/// √(n/(n−1)), the most a per-seed error of that size can move it).
+pub fn over_seeds(runs: &[Vec<Measured>]) -> Result<Vec<Measured>> {
+    let first = runs.first().ok_or_else(|| err!("no run to average"))?;
+    if runs.len() < 2 {
+        return Err(err!("a standard deviation needs two seeds or more"));
+    }
+    let mut out = Vec::new();
+    for (k, m) in first.iter().enumerate() {
+        let values = runs
+            .iter()
+            .map(|run| match run.get(k) {
+                Some(r) if r.metric == m.metric => Ok(r.value),
+                _ => Err(err!("the seeds did not all measure {}", m.metric)),
+            })
+            .collect::<Result<Vec<f64>>>()?;
+        let n = values.len() as f64;
+        let mean = values.iter().sum::<f64>() / n;
+        let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        let std_tolerance = m.tolerance * (n / (n - 1.0)).sqrt();
+        for (suffix, value, tolerance) in [
+            ("mean", mean, m.tolerance),
+            ("std", var.sqrt(), std_tolerance),
+        ] {
+            out.push(Measured {
+                metric: format!("{}_{suffix}", m.metric),
+                value,
+                tolerance,
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// The model's output for every item of a `[n, c, h, w]` batch, in chunks of `BATCH`.
 fn run_all(model: &ProbeModel, images: &Tensor) -> Result<Vec<Vec<f32>>> {
     let n = images.shape[0];
@@ -391,4 +501,46 @@ pub fn classify(model: &ProbeModel, entry: &ModelEntry, images: &[Image]) -> Res
         }
     }
     Ok(predictions)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(values: &[(&str, f64)]) -> Vec<Measured> {
+        values
+            .iter()
+            .map(|&(metric, value)| Measured {
+                metric: metric.into(),
+                value,
+                tolerance: 0.1,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn over_seeds_is_the_mean_and_sample_std_of_each_metric() {
+        let runs = [
+            run(&[("acc", 97.0), ("mac", 0.05)]),
+            run(&[("acc", 98.0), ("mac", 0.05)]),
+            run(&[("acc", 99.0), ("mac", 0.05)]),
+        ];
+        let got = over_seeds(&runs).unwrap();
+        let names: Vec<&str> = got.iter().map(|m| m.metric.as_str()).collect();
+        assert_eq!(names, ["acc_mean", "acc_std", "mac_mean", "mac_std"]);
+        assert!((got[0].value - 98.0).abs() < 1e-12);
+        // ddof 1: sqrt((1 + 0 + 1) / 2) = 1.
+        assert!((got[1].value - 1.0).abs() < 1e-12);
+        assert!(got[3].value.abs() < 1e-12);
+        assert!((got[1].tolerance - 0.1 * 1.5f64.sqrt()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn over_seeds_refuses_one_seed_and_mismatched_runs() {
+        assert!(over_seeds(&[run(&[("acc", 97.0)])]).is_err());
+        let mismatched = [run(&[("acc", 97.0)]), run(&[("mac", 0.05)])];
+        assert!(over_seeds(&mismatched).is_err());
+        let short = [run(&[("acc", 97.0), ("mac", 0.05)]), run(&[("acc", 97.0)])];
+        assert!(over_seeds(&short).is_err());
+    }
 }

@@ -62,9 +62,10 @@ mod cli {
         Profile(Bench),
         /// Re-measure shipped models' headline metrics from their manifest `eval` recipes
         /// (as CI does) and print `{id: {metric: value}}` as JSON; the training scripts
-        /// write the metrics only the core measures (the position readout) from it.
+        /// write the metrics only the core measures (the position readout, the digits'
+        /// shift metrics) from it.
         Remeasure {
-            /// Manifest ids.
+            /// Manifest ids (of models or of their other seeds).
             ids: Vec<String>,
         },
     }
@@ -227,9 +228,9 @@ mod cli {
         let lib = shiftlab::library::Library::of_this_crate()?;
         let mut out = serde_json::Map::new();
         for id in ids {
-            let entry = lib.entry(id)?;
+            let entry = lib.manifest.run(id)?;
             let onnx = lib.read(&format!("models/{}", entry.file))?;
-            let measured = shiftlab::evaluation::remeasure(entry, &onnx, &lib.models_dir())?;
+            let measured = shiftlab::evaluation::remeasure(&entry, &onnx, &lib.models_dir())?;
             let metrics = measured
                 .into_iter()
                 .map(|m| (m.metric, Value::from(m.value)))

@@ -11,6 +11,24 @@ use ts_rs::TS;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
     pub models: Vec<ModelEntry>,
+    /// Extra training runs of shipped models (the same recipe, other seeds), kept
+    /// to measure seed noise; the page does not list them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seeds: Vec<SeedRun>,
+}
+
+/// Another training seed of the model `of`: its own file and metrics, everything
+/// else (inputs, probes, evaluation recipe) the shipped model's.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SeedRun {
+    pub id: String,
+    pub of: String,
+    pub seed: u64,
+    /// Relative to `models/`.
+    pub file: String,
+    pub sha256: String,
+    #[serde(default)]
+    pub metrics: BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -73,6 +91,34 @@ impl Manifest {
             .iter()
             .find(|m| m.id == id)
             .ok_or_else(|| err!("no model \"{id}\" in the manifest"))
+    }
+
+    /// A shipped model or another seed of one, as an entry of its own.
+    pub fn run(&self, id: &str) -> Result<ModelEntry> {
+        match self.seeds.iter().find(|s| s.id == id) {
+            Some(seed) => Ok(self.seed_entry(seed)?),
+            None => self.model(id).cloned(),
+        }
+    }
+
+    /// The entry of `seed`: the shipped model's with the seed's id, file and metrics.
+    pub fn seed_entry(&self, seed: &SeedRun) -> Result<ModelEntry> {
+        let mut entry = self.model(&seed.of)?.clone();
+        entry.id.clone_from(&seed.id);
+        entry.file.clone_from(&seed.file);
+        entry.sha256.clone_from(&seed.sha256);
+        entry.metrics.clone_from(&seed.metrics);
+        Ok(entry)
+    }
+
+    /// Every training seed of model `id`, the shipped one first; just the model
+    /// when it has no other seed.
+    pub fn seeds_of(&self, id: &str) -> Result<Vec<ModelEntry>> {
+        let mut runs = vec![self.model(id)?.clone()];
+        for seed in self.seeds.iter().filter(|s| s.of == id) {
+            runs.push(self.seed_entry(seed)?);
+        }
+        Ok(runs)
     }
 }
 

@@ -6,7 +6,7 @@
 use sha2::{Digest, Sha256};
 use shiftlab::Tensor;
 use shiftlab::datasets::{clevr, red_green, road, siamese};
-use shiftlab::evaluation::remeasure;
+use shiftlab::evaluation::{Measured, over_seeds, remeasure};
 use shiftlab::golden::{Golden, max_golden_error};
 use shiftlab::manifest::{Manifest, ModelEntry};
 use shiftlab::model::{Interface, ProbeModel};
@@ -176,6 +176,116 @@ fn headline_metrics_are_reproduced() {
             );
         }
     }
+}
+
+/// Each digits model is one of several training seeds of its recipe: every other
+/// seed's file is the one the manifest names, its metrics (accuracy and the shift
+/// metrics) re-measure as stated, and the mean and std over all seeds the manifest
+/// states (the page and both READMEs quote them) are what the core computes.
+#[test]
+fn other_training_seeds_are_reproduced_and_averaged() {
+    let manifest = manifest();
+    let digits: Vec<&ModelEntry> = manifest
+        .models
+        .iter()
+        .filter(|e| e.family == "digits")
+        .collect();
+    assert!(
+        digits.len() >= 5,
+        "the four pooling variants and the no-augmentation one"
+    );
+    for entry in digits {
+        let runs = manifest.seeds_of(&entry.id).unwrap();
+        assert!(runs.len() >= 3, "{}: {} seeds", entry.id, runs.len());
+        let mut measured: Vec<Vec<Measured>> = Vec::new();
+        for run in &runs[1..] {
+            let bytes = onnx(run);
+            assert_eq!(hex_sha256(&bytes), run.sha256, "{}", run.file);
+            let got = remeasure(run, &bytes, &models_dir()).unwrap();
+            assert_eq!(got.len(), 4, "{}: accuracy and three shift metrics", run.id);
+            for m in &got {
+                let stated = run.metric(&m.metric).unwrap();
+                assert!(
+                    (m.value - stated).abs() <= m.tolerance + half_last_digit(stated),
+                    "{}: {} measured {}, manifest says {stated}",
+                    run.id,
+                    m.metric,
+                    m.value
+                );
+            }
+            measured.push(got);
+        }
+        // The shipped seed's own numbers are re-measured by headline_metrics_are_reproduced.
+        let shipped = measured[0]
+            .iter()
+            .map(|m| Measured {
+                value: entry.metric(&m.metric).unwrap(),
+                ..m.clone()
+            })
+            .collect();
+        measured.insert(0, shipped);
+        for m in over_seeds(&measured).unwrap() {
+            let stated = entry.metric(&m.metric).unwrap();
+            assert!(
+                (m.value - stated).abs() <= m.tolerance + half_last_digit(stated),
+                "{}: {} over {} seeds is {}, manifest says {stated}",
+                entry.id,
+                m.metric,
+                runs.len(),
+                m.value
+            );
+        }
+        assert_eq!(
+            entry.metric("seeds").unwrap(),
+            runs.len() as f64,
+            "{}",
+            entry.id
+        );
+    }
+}
+
+/// The mean consistency of `id` minus MaxPool's over their seeds, and the standard
+/// error of that difference, √(s₁²/n₁ + s₂²/n₂), from the manifest (which the test
+/// above ties to what the core measures).
+fn consistency_gap(manifest: &Manifest, id: &str) -> (f64, f64) {
+    let stats = |id: &str| {
+        let e = manifest.model(id).unwrap();
+        let m = |k: &str| e.metric(&format!("test_consistency_percent_{k}")).unwrap();
+        (m("mean"), m("std"), e.metric("seeds").unwrap())
+    };
+    let (mean, std, n) = stats(id);
+    let (base, base_std, base_n) = stats("digits-maxpool");
+    (
+        mean - base,
+        (std * std / n + base_std * base_std / base_n).sqrt(),
+    )
+}
+
+/// What the seeds show, beyond seed noise (a gap of more than twice its standard
+/// error; rough with three seeds each): every blur is more consistent than MaxPool,
+/// Zhang 2019's direction, and dropping the ±2 px training shifts costs far more
+/// consistency than any blur gains (invariance learned from the data, Azulay &
+/// Weiss 2019). Not asserted, because it does not hold here: Zhang's "more blur,
+/// more consistency" order (our Tri-3 and Bin-5 are within noise of each other),
+/// and his accuracy gain (our Tri-3 and Bin-5 are slightly *less* accurate).
+#[test]
+fn blur_and_shift_augmentation_raise_consistency_beyond_seed_noise() {
+    let manifest = manifest();
+    let mut largest_gain: f64 = 0.0;
+    for id in ["digits-rect2", "digits-tri3", "digits-bin5"] {
+        let (gap, se) = consistency_gap(&manifest, id);
+        assert!(
+            gap > 2.0 * se,
+            "{id}: consistency {gap:+.2} ± {se:.2} against MaxPool"
+        );
+        largest_gain = largest_gain.max(gap);
+    }
+    let (gap, se) = consistency_gap(&manifest, "digits-maxpool-noaug");
+    assert!(gap < -2.0 * se, "no augmentation: {gap:+.2} ± {se:.2}");
+    assert!(
+        -gap > 5.0 * largest_gain,
+        "no augmentation loses {gap:+.2}, blur gains at most {largest_gain:+.2}"
+    );
 }
 
 #[test]

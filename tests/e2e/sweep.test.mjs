@@ -1,7 +1,11 @@
 // The sweep lab in a real browser: the default comparison renders (strip, plot, classes,
 // metrics), a control changes the view and the link, the link restores it, the numbers equal
 // `shiftlab experiment sweep` (its sweep and metrics jobs), and a long held-out run can be cancelled.
+import { readFileSync } from 'node:fs';
 import { assert, assertClose, assertEqual, nativeExperiment } from './harness.mjs';
+
+const MANIFEST = JSON.parse(readFileSync(new URL('../../models/manifest.json', import.meta.url), 'utf8'));
+const DIGITS = MANIFEST.models.filter((m) => m.family === 'digits');
 
 async function valueOf(page, testid) {
   return Number(await page.getByTestId(testid).getAttribute('data-value'));
@@ -12,6 +16,27 @@ async function classRow(page, side) {
 }
 
 export const tests = [
+  {
+    name: 'the seed table quotes every digits model’s mean ± std over seeds from the manifest',
+    async run(t) {
+      const page = await t.open('#lab=sweep');
+      await t.waitReady(page);
+      const pm = (m, key, digits) => `${m.metrics[`${key}_mean`].toFixed(digits)} ± ${m.metrics[`${key}_std`].toFixed(digits)}`;
+      assert(DIGITS.length >= 5, 'four pooling variants and the one trained without shifts');
+      for (const m of DIGITS) {
+        const cells = await page.getByTestId('seed-table').locator(`tr[data-model="${m.id}"] td`).allTextContents();
+        assert(m.metrics.seeds >= 3, `${m.id}: ${m.metrics.seeds} seeds`);
+        assertEqual(cells[2], String(m.metrics.seeds), `${m.id}: seeds`);
+        assertEqual(cells[3], pm(m, 'test_accuracy_percent', 2), `${m.id}: accuracy`);
+        assertEqual(cells[4], pm(m, 'test_consistency_percent', 2), `${m.id}: consistency`);
+        assertEqual(cells[5], pm(m, 'test_p_top1_change_diag_black', 4), `${m.id}: P(top-1 change)`);
+        assertEqual(cells[6], pm(m, 'test_mac_diag_black', 4), `${m.id}: MAC`);
+      }
+      // Without shift augmentation the network is far less consistent, well beyond seed noise.
+      const noaug = await page.getByTestId('seed-table').locator('tr[data-model="digits-maxpool-noaug"] td').last().textContent();
+      assert(noaug.startsWith('−') && noaug.endsWith('beyond seed noise'), noaug);
+    },
+  },
   {
     name: 'the default comparison renders and matches the native sweep',
     async run(t) {

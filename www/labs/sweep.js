@@ -119,6 +119,90 @@ export function sweepRequest(state, model, image) {
 
 const hasHeldOut = (model) => Boolean(model?.eval?.images && Array.isArray(model.eval.image_shape));
 
+// The held-out metrics of the digit models as the manifest records them: measured by the core
+// with this lab's own code (black shifts of ±4 px, 5 pairs per digit, seed 0; the diagonal to
+// (8, 8)) for every training seed of each model, re-measured in CI (tests/shipped_models.rs).
+const SEED_METRICS = [
+  ['test_accuracy_percent', 'accuracy %', 2],
+  ['test_consistency_percent', 'consistency %', 2],
+  ['test_p_top1_change_diag_black', 'P(top-1 change)', 4],
+  ['test_mac_diag_black', 'MAC', 4],
+];
+const CONSISTENCY = 'test_consistency_percent';
+
+// A model's consistency minus the MaxPool baseline's (means over seeds) and the standard error
+// of that difference, √(s₁²/n₁ + s₂²/n₂).
+export function consistencyGap(model, base) {
+  const [a, b] = [model.metrics, base.metrics];
+  const se = Math.sqrt(a[`${CONSISTENCY}_std`] ** 2 / a.seeds + b[`${CONSISTENCY}_std`] ** 2 / b.seeds);
+  return { gap: a[`${CONSISTENCY}_mean`] - b[`${CONSISTENCY}_mean`], se };
+}
+
+// The table of mean ± std over seeds, with each model's consistency against MaxPool's; a gap
+// counts as beyond seed noise when it exceeds twice its standard error.
+function seedFindings(manifest) {
+  const digits = manifest.models.filter((m) => m.family === 'digits' && m.metrics?.seeds > 1);
+  const base = digits.find((m) => m.id === 'digits-maxpool');
+  if (!base) return null;
+  const stat = (m, key, digits) => `${m.metrics[`${key}_mean`].toFixed(digits)} ± ${m.metrics[`${key}_std`].toFixed(digits)}`;
+  const versus = (m) => {
+    if (m === base) return '–';
+    const { gap, se } = consistencyGap(m, base);
+    return `${gap >= 0 ? '+' : '−'}${Math.abs(gap).toFixed(2)} ± ${se.toFixed(2)}, ${Math.abs(gap) > 2 * se ? 'beyond' : 'within'} seed noise`;
+  };
+  const cell = (text) => h('td', { style: { padding: '2px 8px', whiteSpace: 'nowrap' } }, text);
+  const head = ['model', 'shift augmentation', 'seeds', ...SEED_METRICS.map(([, label]) => label), 'consistency vs MaxPool'];
+  return h(
+    'div',
+    { dataset: { testid: 'seed-findings' } },
+    h(
+      'p',
+      { class: 'note' },
+      `What we found on the 1,000 held-out digits: each model trained with ${base.metrics.seeds} seeds or more, the mean ± std over seeds `,
+      'of this panel’s numbers (Black, cut shifts, ±4 px, 5 pairs per digit, seed 0), measured by the same code as the button below. ',
+      'A gap to MaxPool counts as beyond seed noise when it exceeds twice its standard error.',
+    ),
+    h(
+      'div',
+      { style: { overflowX: 'auto' } },
+      h(
+        'table',
+        { dataset: { testid: 'seed-table' }, style: { borderCollapse: 'collapse', fontVariantNumeric: 'tabular-nums' } },
+        h('tr', {}, head.map((x) => h('th', { style: { padding: '2px 8px', textAlign: 'left' } }, x))),
+        ...digits.map((m) =>
+          h(
+            'tr',
+            { dataset: { model: m.id } },
+            cell(m.id),
+            cell(m.recipe?.augmentation?.startsWith('none') ? 'none' : '±2 px'),
+            cell(String(m.metrics.seeds)),
+            ...SEED_METRICS.map(([key, , digits]) => cell(stat(m, key, digits))),
+            cell(versus(m)),
+          ),
+        ),
+      ),
+    ),
+    h('p', { class: 'note', dataset: { testid: 'seed-reading' } }, seedReading(digits, base)),
+  );
+}
+
+// The table in words: which models differ from MaxPool beyond seed noise, in which direction.
+function seedReading(digits, base) {
+  const verdicts = digits.filter((m) => m !== base).map((m) => ({ m, ...consistencyGap(m, base) }));
+  const names = (list) => list.map(({ m }) => m.id).join(', ') || 'none';
+  const beyond = verdicts.filter(({ gap, se }) => Math.abs(gap) > 2 * se);
+  const within = verdicts.filter((v) => !beyond.includes(v));
+  return (
+    `More consistent than MaxPool beyond seed noise: ${names(beyond.filter(({ gap }) => gap > 0))}; ` +
+    `less consistent beyond it: ${names(beyond.filter(({ gap }) => gap < 0))}; within seed noise: ${names(within)}. ` +
+    'Zhang 2019 finds the same direction for blur on ImageNet (consistency up 1.7–3.1 points from baseline to Bin-5), ' +
+    'and says the built-in shift-equivariance largely removes the need for shift augmentation; Azulay & Weiss 2019 argue ' +
+    'that what invariance a CNN has is mostly learned from the shifts in its training data. Here the network trained ' +
+    'without shifts loses far more consistency than any blur gains: on digits on a black background, the ±2 px shifts in ' +
+    'training matter more than the pooling.'
+  );
+}
+
 function positionLabel(t) {
   return t.kind === 'scale' ? `${t.scale}×` : `(${t.dx}, ${t.dy})`;
 }
@@ -257,15 +341,7 @@ function view(ctx) {
       h('div', { class: 'controls' }, controls.crange.el, controls.pairs.el, controls.count.el, controls.seed.el),
       h('div', { style: { overflowX: 'auto' } }, metricsTable),
       h('div', { style: { display: 'flex', gap: '0.5rem', alignItems: 'center', flexWrap: 'wrap' } }, heldOutButton, heldOutJob.el),
-      h(
-        'p',
-        { class: 'note' },
-        'What we found on the 1,000 held-out digits (Black, cut shifts, ±4 px, 5 pairs per digit, seed 0): blurring before ',
-        'subsampling (Rect-2, Tri-3, Bin-5) gives higher consistency and a lower MAC than MaxPool — the paper’s direction. ',
-        'P(top-1 change) is clearly lower with Tri-3 and Bin-5, but not with Rect-2, which changes its top-1 slightly more ',
-        'often than MaxPool. The differences are small: these networks are tiny and were trained with ±2 px shifts, so all of them ',
-        'agree on about 97–98% of pairs. Press the button to compute the numbers yourself.',
-      ),
+      seedFindings(manifest),
       heldOutFinding,
     ),
     h('div', { class: 'exports' }, h('span', { class: 'note' }, 'Save:'), exportButtons),
