@@ -150,7 +150,7 @@ function drawErrorMap(canvas, heatmap, tested, x, y) {
 // The lab's view; the shell builds its controls and drives its life (see app.js).
 function view(ctx) {
   const { controls, manifest } = ctx;
-  // The pair's two long labels get a row of their own, so that neither wraps word by word.
+  // The pair's long labels (a drop-down) need a row of their own to be read whole.
   controls.pair.el.style.gridColumn = '1 / -1';
   let state = null; // the latest settings, for the arrow keys, clicks and exports
   let last = null; // the prediction view on screen
