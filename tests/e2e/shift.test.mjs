@@ -24,6 +24,26 @@ async function expectDefaultDemonstration(t, page) {
   assert(Number.isFinite(Number(meanAbs)), `mean |difference| is not a number: ${meanAbs}`);
 }
 
+// Opens the shift lab at `settings` and checks that its top-1 classes and probabilities, mean
+// |difference| and cosine distance equal the CLI's for the very JSON the page sends its worker.
+async function openAndCompare(t, settings) {
+  const page = await t.open(`#lab=shift&${new URLSearchParams(Object.entries(settings).map(([k, v]) => [k, String(v)]))}`);
+  await t.waitReady(page);
+  assertEqual(await page.getByTestId('notice').count(), 0, 'notices for a valid link');
+  const manifest = JSON.parse(await (await page.request.get(`${t.baseUrl}/models/manifest.json`)).text());
+  const model = manifest.models.find((m) => m.id === settings.model);
+  const expected = nativeExperiment('shift', { ...settings, image: `models/samples/${settings.image}.png` });
+  for (const side of ['original', 'shifted']) {
+    const shown = await top1(page, side);
+    assertEqual(shown.label, model.labels[expected[side].top1], `${side} top-1 class`);
+    assertClose(Number(shown.prob), expected[side].probs[expected[side].top1], 1e-5, `${side} top-1 probability`);
+  }
+  const shownValue = async (testid) => Number(await page.getByTestId(testid).getAttribute('data-value'));
+  assertClose(await shownValue('mean-abs'), expected.meanAbs, 1e-4 * Math.max(1, expected.meanAbs), 'mean |difference|');
+  assertClose(await shownValue('cosine-distance'), expected.cosineDistance, 1e-4, 'cosine distance');
+  return { page, expected };
+}
+
 export const tests = [
   {
     name: 'the default demonstration renders',
@@ -73,49 +93,13 @@ export const tests = [
   {
     name: 'the numbers shown equal the native core’s for the same settings',
     async run(t) {
-      const settings = { model: 'digits-maxpool', image: 'digit-7', mode: 'circular', dx: 3, dy: -2, layer: 'pool2' };
-      const page = await t.open(`#lab=shift&${new URLSearchParams(Object.entries(settings).map(([k, v]) => [k, String(v)]))}`);
-      await t.waitReady(page);
-      assertEqual(await page.getByTestId('notice').count(), 0, 'notices for a valid link');
-      const manifest = JSON.parse(await (await page.request.get(`${t.baseUrl}/models/manifest.json`)).text());
-      const model = manifest.models.find((m) => m.id === settings.model);
-      // The very JSON the page sends to its worker, written out here, through the CLI.
-      const expected = nativeExperiment('shift', {
-        model: settings.model,
-        image: `models/samples/${settings.image}.png`,
-        mode: settings.mode,
-        dx: settings.dx,
-        dy: settings.dy,
-        layer: settings.layer,
-      });
-      for (const side of ['original', 'shifted']) {
-        const shown = await top1(page, side);
-        assertEqual(shown.label, model.labels[expected[side].top1], `${side} top-1 class`);
-        assertClose(Number(shown.prob), expected[side].probs[expected[side].top1], 1e-5, `${side} top-1 probability`);
-      }
-      const shownValue = async (testid) => Number(await page.getByTestId(testid).getAttribute('data-value'));
-      assertClose(await shownValue('mean-abs'), expected.meanAbs, 1e-4 * Math.max(1, expected.meanAbs), 'mean |difference|');
-      assertClose(await shownValue('cosine-distance'), expected.cosineDistance, 1e-4, 'cosine distance');
+      await openAndCompare(t, { model: 'digits-maxpool', image: 'digit-7', mode: 'circular', dx: 3, dy: -2, layer: 'pool2' });
     },
   },
   {
     name: 'Shrink into black at the frame’s edge: the page equals the CLI and shows the whole image moved',
     async run(t) {
-      const settings = { model: 'digits-bin5', image: 'digit-3', mode: 'embed', dx: 8, dy: -8, layer: 'pool1' };
-      const page = await t.open(`#lab=shift&${new URLSearchParams(Object.entries(settings).map(([k, v]) => [k, String(v)]))}`);
-      await t.waitReady(page);
-      assertEqual(await page.getByTestId('notice').count(), 0, 'notices for a valid link');
-      const manifest = JSON.parse(await (await page.request.get(`${t.baseUrl}/models/manifest.json`)).text());
-      const model = manifest.models.find((m) => m.id === settings.model);
-      const expected = nativeExperiment('shift', { ...settings, image: `models/samples/${settings.image}.png` });
-      for (const side of ['original', 'shifted']) {
-        const shown = await top1(page, side);
-        assertEqual(shown.label, model.labels[expected[side].top1], `${side} top-1 class`);
-        assertClose(Number(shown.prob), expected[side].probs[expected[side].top1], 1e-5, `${side} top-1 probability`);
-      }
-      const shownValue = async (testid) => Number(await page.getByTestId(testid).getAttribute('data-value'));
-      assertClose(await shownValue('mean-abs'), expected.meanAbs, 1e-4 * Math.max(1, expected.meanAbs), 'mean |difference|');
-      assertClose(await shownValue('cosine-distance'), expected.cosineDistance, 1e-4, 'cosine distance');
+      const { page, expected } = await openAndCompare(t, { model: 'digits-bin5', image: 'digit-3', mode: 'embed', dx: 8, dy: -8, layer: 'pool1' });
       // Nothing is cut: the shifted input holds as much ink as the unshifted one.
       const ink = (img) => img.rgba.reduce((sum, v, i) => (i % 4 === 0 ? sum + v : sum), 0);
       assertEqual(ink(expected.shifted.preview), ink(expected.original.preview), 'ink of the shifted input');

@@ -394,9 +394,11 @@ function view(ctx) {
 
   // The sweep scores every tracker and depends only on the source and the number of pairs per
   // distance, not on the target being dragged nor on which two trackers are shown.
+  const sweepKey = (s, scenes) => `${sourceKey(s)}|${scenes}`;
+
   // `scenes` pairs per distance: the setting's, or fewer for the first view.
   async function runSweep(s, scenes, label) {
-    const key = `${sourceKey(s)}|${scenes}`;
+    const key = sweepKey(s, scenes);
     if (sweep?.key !== key && cancelledKey !== key) await measureSweep(s, key, scenes, label);
     if (sweep?.key === key) drawSweep(s);
   }
@@ -527,7 +529,7 @@ function view(ctx) {
     exportButtons[0].disabled = false;
     // The first view's sweep has PREVIEW_SCENES pairs per distance; the setting's follow
     // once the error map is drawn.
-    const [first] = sweep?.key === `${sourceKey(s)}|${s.scenes}` ? [s.scenes] : previewSizes(s.scenes, PREVIEW_SCENES);
+    const [first] = sweep?.key === sweepKey(s, s.scenes) ? [s.scenes] : previewSizes(s.scenes, PREVIEW_SCENES);
     await runSweep(s, first, 'sweeping every tracker');
     if (isStale()) return;
     await runMap(s);
