@@ -24,7 +24,8 @@ import { CSP, startServer } from './serve.mjs';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const readManifest = () => JSON.parse(readFileSync(`${ROOT}/models/manifest.json`, 'utf8'));
 
-export function nativeBench({ batch, repeats, seed = 0, models = [] }) {
+export function nativeBench({ batch, repeats, seed = 0, models = [], profile = false }) {
+  if (profile) return runNative(['experiment', 'benchmark', JSON.stringify({ models, batch, repeats, seed, profile })]).models;
   const args = ['bench', '--batch', String(batch), '--repeats', String(repeats), '--seed', String(seed)];
   if (models.length > 0) args.push('--models', models.join(','));
   return runNative(args).models;
@@ -32,21 +33,21 @@ export function nativeBench({ batch, repeats, seed = 0, models = [] }) {
 
 // In a page served from the repository: a worker of its own runs the `benchmark` lab, the same
 // job as `shiftlab bench` (models by manifest id; all of them when none are named).
-export function browserBench(page, { batch, repeats, seed = 0, models = [] }) {
+export function browserBench(page, { batch, repeats, seed = 0, models = [], profile = false }) {
   return page.evaluate(
-    async ({ batch, repeats, seed, only }) => {
+    async ({ batch, repeats, seed, only, profile }) => {
       const { WorkerClient } = await import('/www/worker-client.js');
       const { loadManifest } = await import('/www/models.js');
       const { manifest } = await loadManifest();
       const ids = manifest.models.map((m) => m.id).filter((id) => only.length === 0 || only.includes(id));
       const client = new WorkerClient();
       try {
-        return (await client.run('benchmark', { models: ids, batch, repeats, seed })).models;
+        return (await client.run('benchmark', { models: ids, batch, repeats, seed, profile })).models;
       } finally {
         client.worker.terminate();
       }
     },
-    { batch, repeats, seed, only: models },
+    { batch, repeats, seed, only: models, profile },
   );
 }
 
@@ -128,6 +129,9 @@ function medianRows(rounds) {
   return rounds[0].map((row) => ({ ...row, medianMs: median(rounds.map((rows) => rows.find((r) => r.id === row.id).medianMs)) }));
 }
 
+// Models slower than this many times onnxruntime-web get a profile.
+const PROFILE_ABOVE = 1.5;
+
 const geomean = (xs) => Math.exp(xs.reduce((sum, x) => sum + Math.log(x), 0) / xs.length);
 const relDiff = (a, b) => Math.abs(a - b) / Math.max(1, Math.abs(b));
 
@@ -152,6 +156,36 @@ function modelTable(native, page, ort) {
   }
   lines.push(`| **geometric mean** | | | | **${geomean(byNative).toFixed(2)}** | **${geomean(byOrt).toFixed(2)}** | |`);
   return { text: lines.join('\n'), byNative: geomean(byNative), byOrt: geomean(byOrt) };
+}
+
+// Where the slowest models' time goes, natively and in the page: tract's plan timed node by
+// node (the benchmark lab's profile), summed per kind of op, heaviest in the page first.
+function profileTable(native, page) {
+  const byOp = (row) => {
+    const totals = new Map();
+    for (const n of row.nodes) totals.set(n.op, (totals.get(n.op) ?? 0) + n.ms);
+    return totals;
+  };
+  const blocks = [];
+  for (const n of native) {
+    const nativeOps = byOp(n);
+    const pageOps = byOp(page.find((p) => p.id === n.id));
+    const pageTotal = [...pageOps.values()].reduce((a, b) => a + b, 0);
+    const ops = [...pageOps.keys()].sort((a, b) => pageOps.get(b) - pageOps.get(a));
+    blocks.push(
+      [
+        `\`${n.id}\` (page ${pageTotal.toFixed(2)} ms per batch, timed node by node)\n`,
+        '| tract op | nodes | native ms | page ms | page share | page ÷ native |',
+        '|---|---:|---:|---:|---:|---:|',
+        ...ops.map((op) => {
+          const [nms, pms] = [nativeOps.get(op) ?? 0, pageOps.get(op)];
+          const count = n.nodes.filter((node) => node.op === op).length;
+          return `| ${op} | ${count} | ${nms.toFixed(3)} | ${pms.toFixed(3)} | ${((100 * pms) / pageTotal).toFixed(0)} % | ${(pms / nms).toFixed(2)} |`;
+        }),
+      ].join('\n'),
+    );
+  }
+  return blocks.join('\n\n');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -405,6 +439,7 @@ async function main() {
       const [native, inPage, ortRows] = [rounds.native, rounds.page, rounds.ort].map(medianRows);
       const ort = { version, rows: ortRows };
       const { text } = modelTable(native, inPage, ort.rows);
+      const slowest = inPage.filter((p) => p.medianMs / ort.rows.find((o) => o.id === p.id).medianMs > PROFILE_ABOVE).map((p) => p.id);
       console.log(
         `## Models: batch ${opts.batch}, median ms per batch of ${opts.repeats} runs after 2 untimed ones` +
           `${values.rounds === '1' ? '' : `, median over ${values.rounds} rounds`}\n\n` +
@@ -422,6 +457,11 @@ async function main() {
       }
       if (ort.rows.some((r) => r.chunked)) console.log('\n† onnxruntime-web only took a batch of one: run item by item.');
       if (errors.length) console.log(`\nconsole errors of the ORT page: ${errors.join(' | ')}`);
+      if (slowest.length > 0) {
+        const request = { ...opts, models: slowest, profile: true };
+        console.log(`\n## Profile: the models above ${PROFILE_ABOVE}× onnxruntime-web, per kind of tract op\n`);
+        console.log(profileTable(nativeBench(request), await browserBench(page, request)));
+      }
       await page.close();
       await ortPage.close();
     }

@@ -49,8 +49,7 @@ impl Workload {
         Ok(run.output.data.iter().map(|&v| f64::from(v)).sum())
     }
 
-    /// `runs` runs of the whole batch with every node of the plan timed (native only).
-    #[cfg(not(target_arch = "wasm32"))]
+    /// `runs` runs of the whole batch with every node of the plan timed.
     pub fn profile(&self, model: &ProbeModel, runs: usize) -> Result<Vec<crate::model::NodeTime>> {
         let inputs: Vec<&[f32]> = self.inputs.iter().map(Vec::as_slice).collect();
         model.profile(&inputs, self.batch, runs)

@@ -18,6 +18,7 @@ pub mod lab;
 pub mod labs;
 pub mod library;
 pub mod manifest;
+pub mod max_pool;
 pub mod metrics;
 pub mod model;
 pub mod onnx_file;

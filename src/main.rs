@@ -17,6 +17,7 @@ mod cli {
     use sha2::{Digest, Sha256};
     use shiftlab::datasets::{clevr, red_green, road, siamese};
     use shiftlab::lab::{self, Assets};
+    use shiftlab::model::NodeTime;
     use shiftlab::{Result, err};
     use std::io::IsTerminal;
     use std::path::{Path, PathBuf};
@@ -346,29 +347,24 @@ mod cli {
             .collect())
     }
 
+    /// The `benchmark` lab with every node timed, printed heaviest first.
     fn profile(args: &Bench) -> Result<()> {
-        let assets = Assets::open(root())?;
-        for id in bench_models(args)? {
-            assets.load_from(root(), &[assets.model_key(&id)?])?;
-            let shapes = assets.entry(&id)?.input_shapes();
-            // The benchmark's plan: the bare model, without probe layers.
-            let model = assets.model_with(&id, &shapes, &[])?;
-            let work = shiftlab::benchmark::Workload::new(&shapes, args.batch, args.seed)?;
-            work.run(&model)?;
-            let mut nodes = work.profile(&model, args.repeats)?;
+        let answer = benchmark(args, true)?;
+        for row in answer["models"].as_array().into_iter().flatten() {
+            let mut nodes: Vec<NodeTime> = serde_json::from_value(row["nodes"].clone())
+                .map_err(|e| err!("a profile row without nodes: {e}"))?;
             let total: f64 = nodes.iter().map(|n| n.ms).sum();
             nodes.sort_by(|a, b| b.ms.total_cmp(&a.ms));
-            let per_run = |ms: f64| ms / args.repeats as f64;
             println!(
-                "{id}: {:.2} ms per batch of {} in {} nodes",
-                per_run(total),
+                "{}: {total:.2} ms per batch of {} in {} nodes",
+                row["id"].as_str().unwrap_or("?"),
                 args.batch,
                 nodes.len()
             );
             for n in nodes.iter().take(12) {
                 println!(
                     "  {:>8.3} ms {:>5.1} %  {:<24} {}",
-                    per_run(n.ms),
+                    n.ms,
                     100.0 * n.ms / total,
                     n.op,
                     n.node
@@ -379,20 +375,21 @@ mod cli {
     }
 
     fn bench(args: &Bench) -> Result<()> {
+        println!("{}", benchmark(args, false)?);
+        Ok(())
+    }
+
+    fn benchmark(args: &Bench, profile: bool) -> Result<Value> {
         let models = bench_models(args)?;
         let request = serde_json::json!({
             "models": models,
             "batch": args.batch,
             "repeats": args.repeats,
             "seed": args.seed,
+            "profile": profile,
         });
-        println!(
-            "{}",
-            shiftlab::lab::run_from_disk(root(), "benchmark", request)?
-        );
-        Ok(())
+        shiftlab::lab::run_from_disk(root(), "benchmark", request)
     }
-
     fn gen_data(args: &GenData) -> Result<()> {
         let count = || {
             args.n

@@ -197,6 +197,7 @@ fn optimise(
         .map_err(|e| explain("cannot select the probe layers", e))?;
     model
         .into_optimized()
+        .and_then(crate::max_pool::replace_pools)
         .and_then(|m| m.into_runnable())
         .map_err(|e| explain("tract cannot run this model", e))
 }
@@ -266,8 +267,14 @@ impl ProbeModel {
                 ));
             }
         }
+        // One state for the batch: tract sets a plan's state up per run, and in wasm that
+        // cost as much as a small model's pools.
+        let mut state = self
+            .plan
+            .spawn()
+            .map_err(|e| explain("cannot run the model", e))?;
         let chunks = (0..n)
-            .map(|item| self.run_item(inputs, item))
+            .map(|item| self.run_item(&mut state, inputs, item))
             .collect::<Result<Vec<_>>>()?;
         let mut tensors = concat_chunks(chunks).into_iter();
         let output = tensors
@@ -292,10 +299,14 @@ impl ProbeModel {
         Ok(values)
     }
 
-    fn run_item(&self, inputs: &[&[f32]], item: usize) -> Result<Vec<Tensor>> {
+    fn run_item(
+        &self,
+        state: &mut TypedSimpleState,
+        inputs: &[&[f32]],
+        item: usize,
+    ) -> Result<Vec<Tensor>> {
         let values = self.values(inputs, item, 1)?;
-        let outputs = self
-            .plan
+        let outputs = state
             .run(values)
             .map_err(|e| explain("inference failed", e))?;
         outputs
@@ -311,7 +322,7 @@ impl ProbeModel {
 }
 
 /// Where one run of the optimised plan spends its time: a node and its total over the runs.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct NodeTime {
     pub node: String,
     pub op: String,
@@ -321,8 +332,6 @@ pub struct NodeTime {
 impl ProbeModel {
     /// Run `inputs` (`n` items, as [`ProbeModel::run`] takes them) `runs` times through
     /// the plan, timing every node: the plan's nodes in order, each with its total time.
-    /// Native only: the clock is `std::time`.
-    #[cfg(not(target_arch = "wasm32"))]
     pub fn profile(&self, inputs: &[&[f32]], n: usize, runs: usize) -> Result<Vec<NodeTime>> {
         let plan = &self.plan;
         let mut ms = vec![0.0; plan.model().nodes.len()];
@@ -332,11 +341,11 @@ impl ProbeModel {
                 let values = self.values(inputs, item, 1)?;
                 state
                     .run_plan_with_eval(values, |session, op_state, node, input| {
-                        let start = std::time::Instant::now();
+                        let clock = crate::benchmark::Stopwatch::start();
                         let out = tract_onnx::tract_hir::tract_core::plan::eval(
                             session, op_state, node, input,
                         );
-                        ms[node.id] += start.elapsed().as_secs_f64() * 1e3;
+                        ms[node.id] += clock.elapsed_ms();
                         out
                     })
                     .map_err(|e| explain("inference failed", e))?;

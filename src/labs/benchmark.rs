@@ -5,7 +5,7 @@
 
 use crate::benchmark::{MAX_BATCH, Stopwatch, Workload, median};
 use crate::lab::{Assets, Experiment, Job, Setting, steps};
-use crate::model::ProbeModel;
+use crate::model::{NodeTime, ProbeModel};
 use crate::{Result, err};
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
@@ -33,6 +33,10 @@ pub struct Request {
     pub batch: usize,
     pub repeats: usize,
     pub seed: u64,
+    /// Also time every node of each model's plan (as many runs again): where the time goes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub profile: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -44,6 +48,9 @@ pub struct Row {
     pub median_ms: f64,
     /// Sum of the outputs of one run: equal sums mean the same work was done.
     pub checksum: f64,
+    /// The plan's nodes in order, each with its mean milliseconds per run of the batch
+    /// (empty unless the request asked for a profile).
+    pub nodes: Vec<NodeTime>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -76,10 +83,20 @@ fn time(timed: &Timed, request: &Request) -> Result<Row> {
             Ok(clock.elapsed_ms())
         })
         .collect::<Result<Vec<_>>>()?;
+    let nodes = if request.profile == Some(true) {
+        let runs = request.repeats as f64;
+        work.profile(&timed.model, request.repeats)?
+            .into_iter()
+            .map(|n| NodeTime { ms: n.ms / runs, ..n })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(Row {
         id: timed.id.clone(),
         median_ms: median(&times)?,
         checksum,
+        nodes,
     })
 }
 

@@ -50,7 +50,11 @@ export type BenchmarkRequest = {
 /**
  * Manifest ids of the models to time, in this order.
  */
-models: Array<string>, batch: number, repeats: number, seed: number, };
+models: Array<string>, batch: number, repeats: number, seed: number, 
+/**
+ * Also time every node of each model's plan (as many runs again): where the time goes.
+ */
+profile?: boolean, };
 
 export type BenchmarkResult = { batch: number, repeats: number, seed: number, models: Array<BenchmarkRow>, };
 
@@ -62,7 +66,12 @@ medianMs: number,
 /**
  * Sum of the outputs of one run: equal sums mean the same work was done.
  */
-checksum: number, };
+checksum: number, 
+/**
+ * The plan's nodes in order, each with its mean milliseconds per run of the batch
+ * (empty unless the request asked for a profile).
+ */
+nodes: Array<NodeTime>, };
 
 export type BordersAccuracyRequest = { models: Array<string>, sets: Array<BordersRedGreenSet>, 
 /**
@@ -461,6 +470,8 @@ shape: Array<number> | null,
  * For a 4-D (NCHW) output: input height ÷ feature height, rounded.
  */
 stride: number | null, };
+
+export type NodeTime = { node: string, op: string, ms: number, };
 
 export type Opset = { 
 /**
