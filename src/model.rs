@@ -197,7 +197,7 @@ fn optimise(
         .map_err(|e| explain("cannot select the probe layers", e))?;
     model
         .into_optimized()
-        .and_then(crate::max_pool::replace_pools)
+        .and_then(crate::plan_ops::replace_ops)
         .and_then(|m| m.into_runnable())
         .map_err(|e| explain("tract cannot run this model", e))
 }

@@ -1,4 +1,4 @@
-//! A 2-D max pool for the plans tract optimises, in place of tract's `OptMaxPool`.
+//! A 2-D max pool in place of tract's `OptMaxPool`.
 //!
 //! tract 0.23's pool of a 2×2 kernel (every pool in our models) folds with `f32::max`,
 //! and on wasm32 that is a call to compiler-builtins' `fmaxf` per element: no `f32.max`
@@ -6,13 +6,12 @@
 //! time and half of a digit model's run. This op walks the same windows one output row
 //! at a time and folds with a compare-and-select, which wasm runs as `f32.select` and
 //! LLVM vectorises. A maximum is one of its inputs, so the numbers are tract's exactly.
-//! (The change belongs in tract's `maxpool_2x2_f32`; until it lands there, the plan
-//! gets this op.)
+//! (The change belongs in tract's `maxpool_2x2_f32`.)
 
+use super::{eval_f32, nchw_f32};
 use tract_onnx::prelude::*;
 use tract_onnx::tract_hir::internal::{
-    EvalContext, EvalOp, Op, StaticName, TypedModelPatch, TypedOp, as_op, format_err,
-    op_as_typed_op, op_out_of_plan,
+    EvalContext, EvalOp, Op, StaticName, TypedOp, as_op, op_as_typed_op, op_out_of_plan,
 };
 use tract_onnx::tract_hir::tract_core::ops::cnn::OptMaxPool;
 use tract_onnx::tract_hir::tract_core::ops::nn::DataFormat;
@@ -32,28 +31,29 @@ pub struct RowMaxPool {
 }
 
 impl RowMaxPool {
-    /// The same pool as `op` on an input of `shape`, when it is one this op does:
+    /// The same pool as `op` on an input of `fact`, when it is one this op does:
     /// f32, channels first, two spatial axes, no index output.
-    fn replacing(op: &OptMaxPool, fact: &TypedFact) -> Option<RowMaxPool> {
-        let shape = fact.shape.as_concrete()?;
-        if fact.datum_type != f32::datum_type()
-            || op.with_index_outputs.is_some()
-            || op.pool_spec.data_format != DataFormat::NCHW
-            || shape.len() != 4
-        {
+    pub fn replacing(op: &OptMaxPool, fact: &TypedFact) -> Option<RowMaxPool> {
+        let shape = nchw_f32(fact)?;
+        if op.with_index_outputs.is_some() || op.pool_spec.data_format != DataFormat::NCHW {
             return None;
         }
-        let geometry = op.geometry.to_concrete(shape).ok()?;
+        let geometry = op.geometry.to_concrete(&shape).ok()?;
         let patch = &geometry.patch;
         let pair = |v: &[usize]| <[usize; 2]>::try_from(v).ok();
         Some(RowMaxPool {
-            input: [shape[0], shape[1], shape[2], shape[3]],
+            input: shape,
             output: pair(&patch.output_shape)?,
             kernel: pair(&patch.spec.kernel_shape)?,
             strides: pair(&patch.spec.strides)?,
             dilations: pair(&patch.spec.dilations)?,
             pad: pair(&patch.pad_before)?,
         })
+    }
+
+    fn output_shape(&self) -> [usize; 4] {
+        let [n, c, _, _] = self.input;
+        [n, c, self.output[0], self.output[1]]
     }
 
     /// For each kernel column: the output columns where it lands inside the input
@@ -150,103 +150,25 @@ impl EvalOp for RowMaxPool {
     op_out_of_plan!();
 
     fn eval(&self, _ctx: &EvalContext, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
-        let [input]: [TValue; 1] = inputs
-            .into_vec()
-            .try_into()
-            .map_err(|_| format_err!("RowMaxPool takes one input"))?;
-        let [n, c, _, _] = self.input;
-        let mut output = Tensor::zero::<f32>(&[n, c, self.output[0], self.output[1]])?;
-        let plain = input.try_as_plain_ram()?;
-        self.pool(
-            plain.as_slice::<f32>()?,
-            output.try_as_plain_ram_mut()?.as_slice_mut::<f32>()?,
-        );
-        Ok(tvec!(output.into_tvalue()))
+        eval_f32(inputs, self.output_shape(), |input, output| {
+            self.pool(input, output)
+        })
     }
 }
 
 impl TypedOp for RowMaxPool {
     fn output_facts(&self, _inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
-        let [n, c, _, _] = self.input;
-        Ok(tvec!(f32::fact([n, c, self.output[0], self.output[1]])))
+        Ok(tvec!(f32::fact(self.output_shape())))
     }
 
     as_op!();
 }
 
-/// `model` with every `OptMaxPool` this module can do replaced by a [`RowMaxPool`].
-pub fn replace_pools(mut model: TypedModel) -> TractResult<TypedModel> {
-    for id in model.eval_order()? {
-        let node = &model.nodes[id];
-        let Some(op) = node.op_as::<OptMaxPool>() else {
-            continue;
-        };
-        let fact = model.outlet_fact(node.inputs[0])?;
-        if let Some(pool) = RowMaxPool::replacing(op, fact) {
-            TypedModelPatch::replace_single_op(&model, node, &node.inputs, pool)?
-                .apply(&mut model)?;
-        }
-    }
-    Ok(model)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::Rng;
+    use crate::plan_ops::tests::tract_and_ours;
     use tract_onnx::tract_hir::tract_core::ops::cnn::{MaxPool, PaddingSpec, PoolSpec};
-
-    /// tract's plan of one max pool, before and after the replacement, on the same input.
-    fn both(
-        shape: [usize; 4],
-        kernel: usize,
-        stride: usize,
-        dilation: usize,
-        padding: PaddingSpec,
-    ) {
-        let c = shape[1];
-        let mut model = TypedModel::default();
-        let source = model.add_source("x", f32::fact(shape)).unwrap();
-        let spec = PoolSpec::new(
-            DataFormat::NCHW,
-            tvec![kernel, kernel],
-            padding.clone(),
-            Some(tvec![dilation, dilation]),
-            Some(tvec![stride, stride]),
-            c,
-            c,
-        );
-        let pool = model
-            .wire_node("pool", MaxPool::new(spec, None), &[source])
-            .unwrap();
-        model.select_output_outlets(&pool).unwrap();
-        let tract = model.into_optimized().unwrap();
-        assert!(tract.nodes.iter().any(|n| n.op_is::<OptMaxPool>()));
-        let ours = replace_pools(tract.clone()).unwrap();
-        assert!(
-            ours.nodes.iter().any(|n| n.op_is::<RowMaxPool>()),
-            "{padding:?}"
-        );
-        assert!(!ours.nodes.iter().any(|n| n.op_is::<OptMaxPool>()));
-        let mut rng = Rng::new(shape.iter().product::<usize>() as u64);
-        let data: Vec<f32> = (0..shape.iter().product()).map(|_| rng.normal()).collect();
-        let x = Tensor::from_shape(&shape, &data).unwrap();
-        let run = |m: TypedModel| {
-            m.into_runnable()
-                .unwrap()
-                .run(tvec![x.clone().into()])
-                .unwrap()[0]
-                .clone()
-                .into_tensor()
-        };
-        let (expected, got) = (run(tract), run(ours));
-        assert_eq!(expected.shape(), got.shape());
-        assert_eq!(
-            expected.to_plain_array_view::<f32>().unwrap(),
-            got.to_plain_array_view::<f32>().unwrap(),
-            "{shape:?} k{kernel} s{stride} d{dilation} {padding:?}"
-        );
-    }
 
     #[test]
     fn pools_equal_tracts_exactly() {
@@ -271,7 +193,28 @@ mod tests {
                 PaddingSpec::Explicit(tvec![2, 0], tvec![2, 2]),
             ),
         ] {
-            both(shape, k, s, d, padding);
+            let c = shape[1];
+            let mut model = TypedModel::default();
+            let source = model.add_source("x", f32::fact(shape)).unwrap();
+            let spec = PoolSpec::new(
+                DataFormat::NCHW,
+                tvec![k, k],
+                padding.clone(),
+                Some(tvec![d, d]),
+                Some(tvec![s, s]),
+                c,
+                c,
+            );
+            let pool = model
+                .wire_node("pool", MaxPool::new(spec, None), &[source])
+                .unwrap();
+            model.select_output_outlets(&pool).unwrap();
+            let (tract, ours) = tract_and_ours::<OptMaxPool>(model, shape);
+            assert_eq!(
+                tract.to_plain_array_view::<f32>().unwrap(),
+                ours.to_plain_array_view::<f32>().unwrap(),
+                "{shape:?} k{k} s{s} d{d} {padding:?}"
+            );
         }
     }
 }
