@@ -86,7 +86,7 @@ pub fn colorize(
 
 /// A coloured map as a lab's result carries it: the view draws it as it is and
 /// labels its legend with `lo` and `hi`.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Heatmap {
     pub width: usize,
     pub height: usize,

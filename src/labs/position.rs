@@ -10,7 +10,7 @@
 
 use crate::colormap::{ColorMap, Heatmap};
 use crate::imaging::{Image, InputSpec, normalise, planes_to_image, to_planes};
-use crate::lab::{Assets, Experiment, Job, Setting, once, steps};
+use crate::lab::{Assets, Experiment, Job, Setting, map_reduce, once};
 use crate::metrics::{self, PositionMap, Ridge, position_map};
 use crate::model::ProbeModel;
 use crate::rng::Rng;
@@ -187,7 +187,7 @@ fn map_heatmap(values: &[f32], side: usize) -> Result<Heatmap> {
 }
 
 /// The readout on one input: its predicted map and how well it matches the target.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(rename = "PositionScored")]
 pub struct Scored {
     #[serde(skip)]
@@ -199,7 +199,7 @@ pub struct Scored {
     pub mae: f32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(rename = "PositionReadout")]
 pub struct Readout {
@@ -783,7 +783,8 @@ impl Experiment for Position {
 }
 
 /// One step per encoder: each is fitted and scored on its own (with its own
-/// crops of the same seed), so progress and cancel come between encoders.
+/// crops of the same seed), so progress and cancel come between encoders and the
+/// worker pool can fit them side by side.
 fn plan_readout(r: ReadoutRequest, assets: &Assets) -> Result<Box<dyn Job>> {
     if r.models.is_empty() || r.train_images.is_empty() || r.test_images.is_empty() {
         return Err(err!("the readout needs encoders, training and test photos"));
@@ -831,15 +832,16 @@ fn plan_readout(r: ReadoutRequest, assets: &Assets) -> Result<Box<dyn Job>> {
             .collect()
     };
     let photos = Rc::new((load(&r.train_images)?, load(&r.test_images)?));
-    let total = encoders.len();
-    Ok(steps(
-        total,
-        Vec::with_capacity(total),
-        move |done: &mut Vec<Readout>, i| {
+    Ok(map_reduce(
+        encoders.len(),
+        move |i| {
             let (model, opts) = &encoders[i];
-            done.extend(readout(model, &photos.0, &photos.1, opts)?);
-            Ok(())
+            readout(model, &photos.0, &photos.1, opts)
         },
-        |encoders| Ok(ReadoutResult { encoders }),
+        |parts: Vec<Vec<Readout>>| {
+            Ok(ReadoutResult {
+                encoders: parts.into_iter().flatten().collect(),
+            })
+        },
     ))
 }

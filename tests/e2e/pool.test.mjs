@@ -1,6 +1,10 @@
 // The worker pool (www/worker-pool.js): a long job spread over the pool's workers gives exactly
 // the numbers one worker gives, and cancelling it stops every worker's part.
+import { readFileSync } from 'node:fs';
+import { PHOTOS } from '../../www/images.js';
 import { assert, assertEqual } from './harness.mjs';
+
+const MANIFEST = JSON.parse(readFileSync(new URL('../../models/manifest.json', import.meta.url), 'utf8'));
 
 const METRICS = { job: 'metrics', model: 'digits-maxpool', count: 120, mode: 'crop', range: 4, pairs: 3, seed: 5, steps: 8 };
 const LAYERS = { models: ['digits-maxpool', 'digits-bin5'], count: 12 };
@@ -9,6 +13,20 @@ const SIAMESE_MAP = { job: 'errorMap', seed: 0, scenes: 1, step: 8 };
 const SIAMESE_SWEEP = { job: 'sweep', seed: 0, step: 8, maxDistance: 16, scenes: 2 };
 const sets = ['similar', 'dissimilar'].map((split) => ({ split, n: 60, seed: 2, border: 0, shift: 0 }));
 const BORDERS = { job: 'accuracy', models: ['rg-vconv', 'rg-sconv-zero'], sets, keep: 0 };
+const POSITION = {
+  job: 'readout',
+  models: ['pad-zero', 'pad-none'],
+  trainImages: PHOTOS.slice(0, 2).map((p) => p.key),
+  testImages: PHOTOS.slice(7, 8).map((p) => p.key),
+  layers: MANIFEST.models.find((m) => m.id === 'pad-zero').eval.position.layers,
+  targets: ['H', 'V'],
+  grid: 8,
+  kernel: 3,
+  lambda: 0.01,
+  trainCrops: 3,
+  testCrops: 2,
+  seed: 3,
+};
 
 export const tests = [
   {
@@ -23,6 +41,7 @@ export const tests = [
         ['siamese', SIAMESE_MAP],
         ['siamese', SIAMESE_SWEEP],
         ['borders', BORDERS],
+        ['position', POSITION],
       ]) {
         const { pooled, single, workers, progress } = await page.evaluate(
           async ([id, req]) => {
