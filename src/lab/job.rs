@@ -181,7 +181,7 @@ where
     }
 
     fn step(&mut self, index: usize) -> Result<()> {
-        let part = self.starts.partition_point(|&s| s <= index) - 1;
+        let part = self.part_of(index);
         if let Ok(job) = &mut self.parts[part] {
             // A part that fails is reported in the result; the other parts go on.
             if let Err(e) = job.step(index - self.starts[part]) {
@@ -201,6 +201,72 @@ where
             })
             .collect();
         Ok(Box::new(finish(results)?))
+    }
+
+    /// Poolable when every part is (a part whose planning failed has nothing to run).
+    fn poolable(&self) -> bool {
+        self.parts
+            .iter()
+            .all(|p| p.as_ref().is_ok_and(|job| job.poolable()) || p.is_err())
+    }
+
+    /// The step's part of its section, or the error that stopped it, as a [`SectionResult`]:
+    /// a failing step spoils its section only, as it does on one worker.
+    fn shard(&self, index: usize) -> Result<Value> {
+        if index >= self.total() {
+            return Err(err!("the job has no step {index}"));
+        }
+        let part = self.part_of(index);
+        let outcome: SectionResult = match &self.parts[part] {
+            Ok(job) => job
+                .shard(index - self.starts[part])
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(e.clone()),
+        };
+        serde_json::to_value(outcome).map_err(|e| err!("cannot hand a part over: {e}"))
+    }
+
+    /// Each section from its steps' parts: the first error among them in step order (the
+    /// one that would have stopped it on one worker), else its job's merged result.
+    fn finish_with(self: Box<Self>, parts: Vec<Value>) -> Result<Output> {
+        if parts.len() != self.total() {
+            return Err(err!(
+                "{} parts for a job of {} steps",
+                parts.len(),
+                self.total()
+            ));
+        }
+        let Sections {
+            parts: jobs,
+            starts,
+            finish,
+        } = *self;
+        let mut shards = parts.into_iter().map(|v| {
+            serde_json::from_value::<SectionResult>(v)
+                .map_err(|e| err!("a part of the job is malformed: {e}"))
+        });
+        let mut results = Vec::with_capacity(jobs.len());
+        for (job, steps) in jobs.into_iter().zip(starts.windows(2)) {
+            let outcomes = shards
+                .by_ref()
+                .take(steps[1] - steps[0])
+                .collect::<Result<Vec<_>>>()?;
+            results.push(job.and_then(|job| {
+                let parts = outcomes
+                    .into_iter()
+                    .collect::<std::result::Result<Vec<_>, _>>()?;
+                let output = job.finish_with(parts).map_err(|e| e.to_string())?;
+                serde_json::to_value(&*output).map_err(|e| e.to_string())
+            }));
+        }
+        Ok(Box::new(finish(results)?))
+    }
+}
+
+impl<R> Sections<R> {
+    /// The section step `index` belongs to.
+    fn part_of(&self, index: usize) -> usize {
+        self.starts.partition_point(|&s| s <= index) - 1
     }
 }
 
@@ -295,5 +361,53 @@ mod tests {
         assert!((out[0]["Ok"].as_f64().unwrap() - (0.01 + 1.21 + 4.41)).abs() < 1e-5);
         assert_eq!(out[1]["Err"], "cannot apply");
         assert_eq!(out[2]["Err"], "boom");
+        assert!(
+            !job_of_sections().poolable(),
+            "a part of plain steps runs on one worker"
+        );
+    }
+
+    fn job_of_sections() -> Box<dyn Job> {
+        let failing = steps(1, (), |_, _| Err(err!("boom")), |_| Ok(0));
+        sections(
+            vec![Ok(sum_of_squares(2)), Ok(failing)],
+            |r: Vec<SectionResult>| Ok(r),
+        )
+    }
+
+    #[test]
+    fn pooled_sections_give_the_numbers_of_one_worker() {
+        // Its second step fails: the section reports that error, the others their numbers.
+        let failing = || {
+            map_reduce(
+                3,
+                |i| if i == 1 { Err(err!("boom {i}")) } else { Ok(i) },
+                |parts: Vec<usize>| Ok(parts),
+            )
+        };
+        let job = || {
+            let parts = vec![
+                Ok(sum_of_squares(3)),
+                Err("cannot apply".into()),
+                Ok(failing()),
+                Ok(sum_of_squares(2)),
+            ];
+            sections(parts, |results: Vec<SectionResult>| Ok(results))
+        };
+        let mut one = job();
+        assert!(one.poolable());
+        for i in 0..one.total() {
+            one.step(i).unwrap();
+        }
+        let single = serde_json::to_value(&*one.finish().unwrap()).unwrap();
+        let pooled = job();
+        let parts: Vec<Value> = (0..pooled.total())
+            .map(|i| pooled.shard(i).unwrap())
+            .collect();
+        let merged = serde_json::to_value(&*pooled.finish_with(parts).unwrap()).unwrap();
+        assert_eq!(single, merged);
+        assert_eq!(merged[2]["Err"], "boom 1");
+        assert!(job().shard(9).is_err());
+        assert!(job().finish_with(vec![]).is_err());
     }
 }

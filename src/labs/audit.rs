@@ -267,9 +267,12 @@ impl Experiment for Audit {
             .collect::<Result<Vec<_>>>()?;
         let probabilities = loaded.entry.outputs_probabilities();
         let border_spec = spec.clone();
-        jobs.push(Ok(lab::once(move || {
-            border_rows(&loaded.model, &images, &border_spec, probabilities)
-        })));
+        // A job of one step that the worker pool can hand to a worker of its own.
+        jobs.push(Ok(lab::map_reduce(
+            1,
+            move |_| border_rows(&loaded.model, &images, &border_spec, probabilities),
+            |mut rows: Vec<Vec<BorderRow>>| rows.pop().ok_or_else(|| err!("no border rows")),
+        )));
         let read_layers = (loaded.entry.probes.iter().map(|p| p.name.as_str()))
             .collect::<Vec<_>>()
             .join(" + ");

@@ -1,7 +1,7 @@
 // The worker pool (www/worker-pool.js): a long job spread over the pool's workers gives exactly
 // the numbers one worker gives, and cancelling it stops every worker's part.
 import { readFileSync } from 'node:fs';
-import { PHOTOS } from '../../www/images.js';
+import { DIGIT_SAMPLES, PHOTOS } from '../../www/images.js';
 import { assert, assertEqual } from './harness.mjs';
 
 const MANIFEST = JSON.parse(readFileSync(new URL('../../models/manifest.json', import.meta.url), 'utf8'));
@@ -27,6 +27,8 @@ const POSITION = {
   testCrops: 2,
   seed: 3,
 };
+// Its sections (shift and scale metrics, layers, readout, border rows) go to the workers too.
+const AUDIT = { model: 'digits-maxpool', images: DIGIT_SAMPLES.slice(0, 3).map((d) => d.key), mode: 'crop', range: 4, pairs: 2, seed: 1, crops: 2 };
 
 export const tests = [
   {
@@ -42,18 +44,22 @@ export const tests = [
         ['siamese', SIAMESE_SWEEP],
         ['borders', BORDERS],
         ['position', POSITION],
+        ['audit', AUDIT],
       ]) {
-        const { pooled, single, workers, progress } = await page.evaluate(
+        const { pooled, single, workers, progress, spread } = await page.evaluate(
           async ([id, req]) => {
             const client = globalThis.shiftlabClient;
             const seen = [];
             const pooled = await client.run(id, req, { onProgress: (p) => seen.push(p.done) });
             const single = await client.interactive.run(id, req);
-            return { pooled: JSON.stringify(pooled), single: JSON.stringify(single), workers: client.pool.length, progress: seen };
+            const { total, poolable } = await client.pool[0].call('layout', { lab: id, request: req });
+            const spread = poolable && total > 1;
+            return { pooled: JSON.stringify(pooled), single: JSON.stringify(single), workers: client.pool.length, progress: seen, spread };
           },
           [lab, request],
         );
         assert(workers >= 1, `${lab}: the pool started (${workers} workers)`);
+        if (workers > 1) assert(spread, `${lab}: the job was spread over the workers`);
         assertEqual(pooled, single, `${lab}: pooled result against one worker`);
         assert(progress.length > 0, `${lab}: the pooled job reported progress`);
       }
