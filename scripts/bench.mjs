@@ -76,7 +76,7 @@ function ortRoutes(manifest) {
 export function startOrtServer(manifest) {
   const routes = ortRoutes(manifest);
   const server = createServer((req, res) => {
-    const port = server.address().port;
+    const port = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
     const headers = {
       'Content-Security-Policy': CSP,
       'X-Content-Type-Options': 'nosniff',

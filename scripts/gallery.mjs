@@ -17,7 +17,7 @@ try {
   for (const { id, hash } of GALLERY.filter((card) => only.length === 0 || only.includes(card.id))) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 0.25 });
     await page.goto(`http://127.0.0.1:${server.address().port}/${hash}`);
-    await page.waitForFunction(() => document.querySelector('[data-testid=status]')?.dataset.state === 'ready', null, { timeout: 120_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid=status]')?.getAttribute('data-state') === 'ready', null, { timeout: 120_000 });
     // The lab's view from below its introduction: the part that shows the finding.
     const top = await page.evaluate(() => document.querySelector('.lab .controls')?.getBoundingClientRect().top ?? 0);
     await page.evaluate((y) => window.scrollTo(0, y), top);

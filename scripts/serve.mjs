@@ -175,7 +175,7 @@ export async function startServer(port = 8080, host = '127.0.0.1', { root, base 
 
     // Only loopback names with our port: a page on another origin that rebinds its DNS name to
     // 127.0.0.1 must not be able to read the files.
-    const port = server.address().port;
+    const port = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
     const okHosts = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
     const hostHeader = req.headers.host?.toLowerCase();
     if (!hostHeader) return plain(res, 400, 'missing Host header');
@@ -198,7 +198,7 @@ export async function startServer(port = 8080, host = '127.0.0.1', { root, base 
   // Requests Node cannot even parse are answered here, with the same headers as every other.
   const errorHead = Object.entries(SECURITY_HEADERS).map(([k, v]) => `${k}: ${v}\r\n`).join('');
   server.on('clientError', (err, socket) => {
-    if (err.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+    if (/** @type {NodeJS.ErrnoException} */ (err).code === 'ECONNRESET' || !socket.writable) return socket.destroy();
     socket.end(`HTTP/1.1 400 Bad Request\r\n${errorHead}Content-Length: 0\r\nConnection: close\r\n\r\n`);
   });
 

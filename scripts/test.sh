@@ -19,9 +19,10 @@ CARGO_TARGET_DIR="$WASM_TARGET_DIR" CHROMEDRIVER=/usr/bin/chromedriver \
 
 "$ROOT/scripts/build.sh"
 
-step "type check and lint of the page (tsc --checkJs on www/, eslint on www/, scripts/, tests/)"
+step "type check and lint (tsc --checkJs on www/, scripts/ and tests/; eslint on all three)"
 # After the build: the page's modules import the wasm façade's generated declarations.
 npx tsc -p tsconfig.json
+npx tsc -p scripts/tsconfig.json
 npx eslint .
 
 step "the page server's HTTP cases, and the static site"

@@ -88,7 +88,7 @@ export const tests = [
         new MutationObserver((_, observer) => {
           if (document.querySelector('[data-testid=status]')?.getAttribute('data-state') !== 'refining') return;
           const cell = document.querySelector('[data-testid=acc-rg-sconv-zero-dissimilar]');
-          globalThis.previewShown = { value: cell?.dataset.value, note: document.querySelector('[data-testid=accuracy-job-status]')?.textContent };
+          globalThis.previewShown = { value: cell?.getAttribute('data-value'), note: document.querySelector('[data-testid=accuracy-job-status]')?.textContent };
           observer.disconnect();
         }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
       });

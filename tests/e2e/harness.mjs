@@ -37,7 +37,7 @@ export class TestContext {
   async waitReady(page) {
     const status = page.getByTestId('status');
     await page.waitForFunction(
-      () => ['ready', 'error'].includes(document.querySelector('[data-testid=status]')?.dataset.state),
+      () => ['ready', 'error'].includes(document.querySelector('[data-testid=status]')?.getAttribute('data-state')),
       null,
       { timeout: READY_TIMEOUT_MS },
     );
@@ -109,7 +109,7 @@ export async function canvasHasContent(page, testid) {
 // them), as plain JSON: typed arrays become arrays.
 export async function pageRequests(page, lab) {
   return page.evaluate((id) => {
-    const plain = (v) => (ArrayBuffer.isView(v) ? Array.from(v) : v && typeof v === 'object' ? (Array.isArray(v) ? v.map(plain) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]))) : v);
+    const plain = (v) => (ArrayBuffer.isView(v) ? Array.from(/** @type {Uint8Array} */ (v)) : v && typeof v === 'object' ? (Array.isArray(v) ? v.map(plain) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]))) : v);
     return (globalThis.shiftlabRequests ?? []).filter((e) => e.lab === id && e.result !== undefined).map((e) => ({ request: e.request, result: plain(e.result) }));
   }, lab);
 }

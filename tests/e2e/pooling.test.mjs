@@ -31,7 +31,7 @@ async function shownNumbers(page) {
       operators: rows.map((row) => {
         const cells = row.querySelectorAll('td');
         return {
-          id: row.dataset.op,
+          id: row.getAttribute('data-op'),
           output0: cells[1].textContent,
           outputShift: cells[2].textContent,
           errorShift: Number(cells[3].dataset.value),
@@ -40,7 +40,7 @@ async function shownNumbers(page) {
       }),
       sideA: sideA.map((row) => ({
         outputs: [...row.querySelectorAll('td:not(.error-cell)')].map((td) => td.textContent).join(','),
-        error: Number(row.querySelector('.error-cell').dataset.value),
+        error: Number(row.querySelector('.error-cell').getAttribute('data-value')),
       })),
     };
   });

@@ -12,7 +12,7 @@ import { assert, assertEqual, canvasHasContent, dataValue, nativeExperiment } fr
 const SWEEP = { seed: 0, step: 4, maxDistance: 24 }; // as the lab sweeps
 const setting = (name) => SETTINGS.siamese.find((s) => s.name === name);
 // Every tracker of the lab (the sweep scores them all) and the default pair shown.
-const ALL = setting('a').choices.map((c) => c.value);
+const ALL = /** @type {{ choices: { value: string }[] }} */ (setting('a')).choices.map((c) => c.value);
 const DEFAULT_PAIR = [setting('a').default, setting('b').default];
 const MANIFEST = JSON.parse(readFileSync(new URL('../../models/manifest.json', import.meta.url), 'utf8'));
 
