@@ -54,7 +54,7 @@ export const tests = [
     async run(t) {
       const page = await t.open('#lab=layers&count=256');
       await page.getByTestId('layers-job-status').filter({ hasText: 'digits measured' }).waitFor({ timeout: 60_000 });
-      await page.getByTestId('layers-cancel').click();
+      await page.getByTestId('layers-job-cancel').click();
       await page.getByTestId('layers-job-status').filter({ hasText: 'cancelled' }).waitFor({ timeout: 10_000 });
       await t.waitReady(page);
       const slider = page.locator('.control-range input').first();

@@ -9,7 +9,7 @@ import { schemaFor } from '../settings.js';
 import { h } from '../ui/dom.js';
 import { downloadCanvasesPng, downloadCsv } from '../ui/export.js';
 import { colorLegend, drawRgba, pixelCanvas } from '../ui/heatmap.js';
-import { previewNote, previewSizes } from '../ui/job.js';
+import { jobBar, previewNote } from '../ui/job.js';
 import { linePlot } from '../ui/plot.js';
 import { Unavailable } from '../ui/render-loop.js';
 
@@ -51,14 +51,12 @@ function measuredSet(ms, count) {
 function view(ctx) {
   const { manifest } = ctx;
   let state = null; // the latest settings, for the exports
-  let shown = null; // { key, A, B }
-  let controller = null;
-  let runningKey = null;
+  let shown = null; // { key, A, B, hi }
+  let runningKey = null; // the settings and count of the job in the worker, if any
   const keyOf = (s, count) => JSON.stringify([s.modelA, s.modelB, count]);
 
-  const bar = h('progress', { max: 1, value: 0 });
-  const jobText = h('span', { class: 'note', dataset: { testid: 'layers-job-status' } });
-  const cancel = h('button', { type: 'button', disabled: true, dataset: { testid: 'layers-cancel' }, onclick: () => controller?.abort() }, 'Cancel');
+  // One job for both models, so one progress bar: every batch of digits of A, then of B.
+  const job = jobBar('layers-job');
   const grids = h('div', { dataset: { testid: 'layer-grids' }, style: { display: 'grid', gridTemplateColumns: 'auto minmax(0, 1fr) minmax(0, 1fr)', gap: '4px 12px', alignItems: 'center' } });
   const legend = colorLegend({ testid: 'layers-legend', caption: 'cosine distance (darker = less equivariant)' });
   const plot = linePlot({
@@ -99,7 +97,7 @@ function view(ctx) {
       ),
     ),
     h('div', { class: 'panel controls' }, ctx.controls.modelA.el, ctx.controls.modelB.el, ctx.controls.count.el),
-    h('div', { style: { display: 'flex', gap: '0.5rem', alignItems: 'center', flexWrap: 'wrap' } }, bar, cancel, jobText),
+    job.el,
     h('article', { class: 'panel' }, h('h3', {}, 'Distance over one stride period'), grids, legend.el),
     h('article', { class: 'panel' }, h('h3', {}, 'Mean per layer'), plot.el, h('div', { style: { overflowX: 'auto' } }, table), findings),
     h(
@@ -117,42 +115,6 @@ function view(ctx) {
   }
 
   const models = (s) => SIDES.map((side) => modelById(manifest, s[`model${side}`]));
-
-  // One job for both models, so one progress bar: every batch of digits of A, then of B.
-  async function compute(s, count) {
-    const key = keyOf(s, count);
-    if (shown?.key === key) return shown;
-    controller?.abort();
-    controller = new AbortController();
-    runningKey = key;
-    const signal = controller.signal;
-    cancel.disabled = false;
-    const ms = models(s);
-    const total = 2 * count;
-    let result;
-    try {
-      result = await ctx.run(
-        'layers',
-        { models: ms.map((m) => m.id), ...measuredSet(ms, count) },
-        {
-          signal,
-          // Steps are batches; the bar counts digits (each model's batches of the same size).
-          onProgress: (p) => {
-            const done = Math.round((p.done / p.total) * total);
-            bar.value = p.done / p.total;
-            jobText.textContent = `digits measured: ${done} / ${total}`;
-          },
-        },
-      );
-    } finally {
-      cancel.disabled = true;
-      if (controller?.signal === signal) controller = null;
-    }
-    bar.value = 1;
-    jobText.textContent = `done: ${result.models[0].images} digits per model${previewNote(count, s.count, 'digits')}`;
-    shown = { key, A: result.models[0], B: result.models[1], hi: result.hi };
-    return shown;
-  }
 
   function draw(s, result) {
     const ms = models(s);
@@ -218,23 +180,30 @@ function view(ctx) {
   return {
     show(next) {
       // A job for settings that are no longer wanted stops at once instead of finishing first.
-      if (controller && runningKey !== keyOf(next, next.count) && runningKey !== keyOf(next, PREVIEW)) controller.abort();
+      if (runningKey && runningKey !== keyOf(next, next.count) && runningKey !== keyOf(next, PREVIEW)) job.cancel();
       state = next;
     },
     async render(wanted, isStale, refining) {
-      if (models(wanted).some((m) => !m)) throw new Unavailable('No model with probe layers and a held-out set is available.');
-      const done = shown?.key === keyOf(wanted, wanted.count);
-      try {
-        for (const count of done ? [wanted.count] : previewSizes(wanted.count, PREVIEW)) {
-          const result = await compute(wanted, count);
-          if (isStale()) return;
-          draw(wanted, result);
-          if (count < wanted.count) refining();
-        }
-      } catch (err) {
-        jobText.textContent = err.name === 'AbortError' ? 'cancelled' : `failed: ${err.message}`;
-        throw err;
-      }
+      const ms = models(wanted);
+      if (ms.some((m) => !m)) throw new Unavailable('No model with probe layers and a held-out set is available.');
+      if (shown?.key === keyOf(wanted, wanted.count)) return draw(wanted, shown);
+      await job.refine({
+        label: 'measuring every layer',
+        progressLabel: 'batches of digits measured',
+        items: 'digits',
+        all: wanted.count,
+        first: PREVIEW,
+        call: (count, options) => {
+          runningKey = keyOf(wanted, count);
+          return ctx.run('layers', { models: ms.map((m) => m.id), ...measuredSet(ms, count) }, options).finally(() => (runningKey = null));
+        },
+        draw: (result, count) => {
+          job.finish(`done: ${result.models[0].images} digits per model${previewNote(count, wanted.count, 'digits')}`);
+          shown = { key: keyOf(wanted, count), A: result.models[0], B: result.models[1], hi: result.hi };
+          if (!isStale()) draw(wanted, shown);
+        },
+        refining,
+      });
     },
   };
 }

@@ -7,12 +7,15 @@ export function jobBar(testid) {
   const bar = h('progress', { max: 1, value: 0 });
   const text = h('span', { class: 'note', dataset: { testid: `${testid}-status` } });
   let controller = null;
-  const cancel = h('button', { type: 'button', disabled: true, dataset: { testid: `${testid}-cancel` }, onclick: () => controller?.abort() }, 'Cancel');
+  const abort = () => controller?.abort();
+  const cancel = h('button', { type: 'button', disabled: true, dataset: { testid: `${testid}-cancel` }, onclick: abort }, 'Cancel');
   const el = h('div', { class: 'job', dataset: { testid }, style: { display: 'flex', gap: '0.5rem', alignItems: 'center', flexWrap: 'wrap' } }, bar, cancel, text);
   return {
     el,
+    // Stops the running job, as the Cancel button does.
+    cancel: abort,
     start(label) {
-      controller?.abort();
+      abort();
       controller = new AbortController();
       bar.value = 0;
       text.textContent = label;
