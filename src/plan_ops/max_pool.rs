@@ -8,11 +8,8 @@
 //! LLVM vectorises. A maximum is one of its inputs, so the numbers are tract's exactly.
 //! (The change belongs in tract's `maxpool_2x2_f32`.)
 
-use super::{eval_f32, nchw_f32};
+use super::{Kernel, nchw_f32};
 use tract_onnx::prelude::*;
-use tract_onnx::tract_hir::internal::{
-    EvalContext, EvalOp, Op, StaticName, TypedOp, as_op, op_as_typed_op, op_out_of_plan,
-};
 use tract_onnx::tract_hir::tract_core::ops::cnn::OptMaxPool;
 use tract_onnx::tract_hir::tract_core::ops::nn::DataFormat;
 
@@ -51,11 +48,6 @@ impl RowMaxPool {
         })
     }
 
-    fn output_shape(&self) -> [usize; 4] {
-        let [n, c, _, _] = self.input;
-        [n, c, self.output[0], self.output[1]]
-    }
-
     /// For each kernel column: the output columns where it lands inside the input
     /// (`lo..hi`) and the input column of the first of them.
     fn column_spans(&self) -> Vec<(usize, usize, usize)> {
@@ -78,8 +70,36 @@ impl RowMaxPool {
             })
             .collect()
     }
+}
 
-    fn pool(&self, input: &[f32], output: &mut [f32]) {
+/// The larger of `a` and `b` as a compare-and-select (see the module's note on `f32::max`).
+fn max(a: f32, b: f32) -> f32 {
+    if a < b { b } else { a }
+}
+
+/// `o = max(o, tap)` for each output and its tap.
+fn fold_max<'a>(row: &mut [f32], taps: impl Iterator<Item = &'a f32>) {
+    for (o, &v) in row.iter_mut().zip(taps) {
+        *o = max(*o, v);
+    }
+}
+
+/// `o = max(o, a, b)` for each output and its pair `[a, b]` of input columns.
+fn fold_pairs(row: &mut [f32], input_row: &[f32]) {
+    for (o, pair) in row.iter_mut().zip(input_row.chunks_exact(2)) {
+        *o = max(*o, max(pair[0], pair[1]));
+    }
+}
+
+impl Kernel for RowMaxPool {
+    const NAME: &'static str = "RowMaxPool";
+
+    fn output_shape(&self) -> [usize; 4] {
+        let [n, c, _, _] = self.input;
+        [n, c, self.output[0], self.output[1]]
+    }
+
+    fn run(&self, input: &[f32], output: &mut [f32]) {
         let [_, _, h, w] = self.input;
         let [oh, ow] = self.output;
         let spans = self.column_spans();
@@ -121,47 +141,6 @@ impl RowMaxPool {
             }
         }
     }
-}
-
-/// `o = max(o, tap)` as a compare-and-select (see the module's note on `f32::max`).
-fn fold_max<'a>(row: &mut [f32], taps: impl Iterator<Item = &'a f32>) {
-    for (o, &v) in row.iter_mut().zip(taps) {
-        *o = if *o < v { v } else { *o };
-    }
-}
-
-/// `o = max(o, a, b)` for each output and its pair `[a, b]` of input columns.
-fn fold_pairs(row: &mut [f32], input_row: &[f32]) {
-    for (o, pair) in row.iter_mut().zip(input_row.chunks_exact(2)) {
-        let v = if pair[0] < pair[1] { pair[1] } else { pair[0] };
-        *o = if *o < v { v } else { *o };
-    }
-}
-
-impl Op for RowMaxPool {
-    fn name(&self) -> StaticName {
-        "RowMaxPool".into()
-    }
-
-    op_as_typed_op!();
-}
-
-impl EvalOp for RowMaxPool {
-    op_out_of_plan!();
-
-    fn eval(&self, _ctx: &EvalContext, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
-        eval_f32(inputs, self.output_shape(), |input, output| {
-            self.pool(input, output)
-        })
-    }
-}
-
-impl TypedOp for RowMaxPool {
-    fn output_facts(&self, _inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
-        Ok(tvec!(f32::fact(self.output_shape())))
-    }
-
-    as_op!();
 }
 
 #[cfg(test)]

@@ -8,8 +8,13 @@ mod pad;
 
 use max_pool::RowMaxPool;
 use pad::RowPad;
+use std::fmt::Debug;
+use std::hash::Hash;
 use tract_onnx::prelude::*;
-use tract_onnx::tract_hir::internal::{TypedModelPatch, TypedOp, format_err};
+use tract_onnx::tract_hir::internal::{
+    EvalContext, EvalOp, Op, StaticName, TypedModelPatch, TypedOp, as_op, format_err,
+    op_as_typed_op, op_out_of_plan,
+};
 use tract_onnx::tract_hir::tract_core::ops::array::Pad;
 use tract_onnx::tract_hir::tract_core::ops::cnn::OptMaxPool;
 
@@ -22,9 +27,9 @@ pub fn replace_ops(mut model: TypedModel) -> TractResult<TypedModel> {
             None => continue,
         };
         let ours: Option<Box<dyn TypedOp>> = if let Some(op) = node.op_as::<OptMaxPool>() {
-            RowMaxPool::replacing(op, fact).map(|op| Box::new(op) as _)
+            RowMaxPool::replacing(op, fact).map(|op| Box::new(PlanOp(op)) as _)
         } else if let Some(op) = node.op_as::<Pad>() {
-            RowPad::replacing(op, fact).map(|op| Box::new(op) as _)
+            RowPad::replacing(op, fact).map(|op| Box::new(PlanOp(op)) as _)
         } else {
             None
         };
@@ -36,22 +41,50 @@ pub fn replace_ops(mut model: TypedModel) -> TractResult<TypedModel> {
     Ok(model)
 }
 
-/// Evaluate an op of one f32 input into a new f32 tensor of `shape`, both plain slices.
-fn eval_f32(
-    inputs: TVec<TValue>,
-    shape: [usize; 4],
-    fill: impl FnOnce(&[f32], &mut [f32]),
-) -> TractResult<TVec<TValue>> {
-    let [input]: [TValue; 1] = inputs
-        .into_vec()
-        .try_into()
-        .map_err(|_| format_err!("the op takes one input"))?;
-    let mut output = Tensor::zero::<f32>(&shape)?;
-    fill(
-        input.try_as_plain_ram()?.as_slice::<f32>()?,
-        output.try_as_plain_ram_mut()?.as_slice_mut::<f32>()?,
-    );
-    Ok(tvec!(output.into_tvalue()))
+/// What one of our ops computes: an f32 NCHW tensor of a fixed shape into another.
+trait Kernel: Debug + Clone + PartialEq + Eq + Hash + Send + Sync + 'static {
+    /// The op's name in tract's plan (and the benchmark's profile).
+    const NAME: &'static str;
+    fn output_shape(&self) -> [usize; 4];
+    /// Fill `output` (of `output_shape`, zeroed) from `input`.
+    fn run(&self, input: &[f32], output: &mut [f32]);
+}
+
+/// A [`Kernel`] as a tract op.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct PlanOp<K>(K);
+
+impl<K: Kernel> Op for PlanOp<K> {
+    fn name(&self) -> StaticName {
+        K::NAME.into()
+    }
+
+    op_as_typed_op!();
+}
+
+impl<K: Kernel> EvalOp for PlanOp<K> {
+    op_out_of_plan!();
+
+    fn eval(&self, _ctx: &EvalContext, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
+        let [input]: [TValue; 1] = inputs
+            .into_vec()
+            .try_into()
+            .map_err(|_| format_err!("{} takes one input", K::NAME))?;
+        let mut output = Tensor::zero::<f32>(&self.0.output_shape())?;
+        self.0.run(
+            input.try_as_plain_ram()?.as_slice::<f32>()?,
+            output.try_as_plain_ram_mut()?.as_slice_mut::<f32>()?,
+        );
+        Ok(tvec!(output.into_tvalue()))
+    }
+}
+
+impl<K: Kernel> TypedOp for PlanOp<K> {
+    fn output_facts(&self, _inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
+        Ok(tvec!(f32::fact(self.0.output_shape())))
+    }
+
+    as_op!();
 }
 
 /// The concrete `[n, c, h, w]` of an f32 input, the only kind our ops take.
@@ -66,7 +99,6 @@ fn nchw_f32(fact: &TypedFact) -> Option<[usize; 4]> {
 mod tests {
     use super::*;
     use crate::rng::Rng;
-    use tract_onnx::tract_hir::internal::Op;
 
     /// Run `model` as tract optimised it and with our ops on a seeded input of `shape`:
     /// both outputs, after checking that the op `Replaced` was replaced.

@@ -5,11 +5,8 @@
 //! -O3, 1.7 ms at the page's size-optimised -Os. This op pads the last two axes of an
 //! NCHW f32 tensor row by row, with each row and column's source worked out once.
 
-use super::{eval_f32, nchw_f32};
+use super::{Kernel, nchw_f32};
 use tract_onnx::prelude::*;
-use tract_onnx::tract_hir::internal::{
-    EvalContext, EvalOp, Op, StaticName, TypedOp, as_op, op_as_typed_op, op_out_of_plan,
-};
 use tract_onnx::tract_hir::tract_core::ops::array::{Pad, PadMode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -55,12 +52,6 @@ impl RowPad {
         })
     }
 
-    fn output_shape(&self) -> [usize; 4] {
-        let [n, c, h, w] = self.input;
-        let [(top, bottom), (left, right)] = self.pads;
-        [n, c, h + top + bottom, w + left + right]
-    }
-
     /// For each output index along an axis of `len` input pixels padded by `before`
     /// and `after`: the input index it copies, or `None` for the constant.
     fn sources(&self, len: usize, (before, after): (usize, usize)) -> Vec<Option<usize>> {
@@ -77,8 +68,18 @@ impl RowPad {
             })
             .collect()
     }
+}
 
-    fn pad(&self, input: &[f32], output: &mut [f32]) {
+impl Kernel for RowPad {
+    const NAME: &'static str = "RowPad";
+
+    fn output_shape(&self) -> [usize; 4] {
+        let [n, c, h, w] = self.input;
+        let [(top, bottom), (left, right)] = self.pads;
+        [n, c, h + top + bottom, w + left + right]
+    }
+
+    fn run(&self, input: &[f32], output: &mut [f32]) {
         let [_, _, h, w] = self.input;
         let [_, _, _, ow] = self.output_shape();
         let left = self.pads[1].0;
@@ -111,32 +112,6 @@ impl RowPad {
             }
         }
     }
-}
-
-impl Op for RowPad {
-    fn name(&self) -> StaticName {
-        "RowPad".into()
-    }
-
-    op_as_typed_op!();
-}
-
-impl EvalOp for RowPad {
-    op_out_of_plan!();
-
-    fn eval(&self, _ctx: &EvalContext, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
-        eval_f32(inputs, self.output_shape(), |input, output| {
-            self.pad(input, output)
-        })
-    }
-}
-
-impl TypedOp for RowPad {
-    fn output_facts(&self, _inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
-        Ok(tvec!(f32::fact(self.output_shape())))
-    }
-
-    as_op!();
 }
 
 #[cfg(test)]
