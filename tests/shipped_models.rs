@@ -223,15 +223,7 @@ fn other_training_seeds_are_reproduced_and_averaged() {
             .collect();
         measured.insert(0, shipped);
         for m in over_seeds(&measured).unwrap() {
-            let stated = entry.metric(&m.metric).unwrap();
-            assert!(
-                (m.value - stated).abs() <= m.tolerance + half_last_digit(stated),
-                "{}: {} over {} seeds is {}, manifest says {stated}",
-                entry.id,
-                m.metric,
-                runs.len(),
-                m.value
-            );
+            assert_as_stated(entry, &m);
         }
         assert_eq!(
             entry.metric("seeds").unwrap(),

@@ -205,9 +205,7 @@ where
 
     /// Poolable when every part is (a part whose planning failed has nothing to run).
     fn poolable(&self) -> bool {
-        self.parts
-            .iter()
-            .all(|p| p.as_ref().is_ok_and(|job| job.poolable()) || p.is_err())
+        self.parts.iter().flatten().all(|job| job.poolable())
     }
 
     /// The step's part of its section, or the error that stopped it, as a [`SectionResult`]:
